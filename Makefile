@@ -1,0 +1,64 @@
+# The developer interface (DESIGN.md §6). Every target installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+# Python 3.13 as in the Lambda runtime where pyenv has it, else the newest python3 >= 3.11 on PATH.
+BASE_PYTHON ?= $(shell \
+	if p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/python3" ]; then echo "$$p/bin/python3"; exit; fi; \
+	for v in python3.13 python3.12 python3.11 python3; do \
+		if command -v $$v >/dev/null && $$v -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+			command -v $$v; exit; fi; done)
+PY313_BIN := $(dir $(BASE_PYTHON))
+
+FUNCTION ?=
+EVENT ?=
+SCOPES ?= hooks:invoke custom-data:read custom-data:write
+
+.PHONY: help install test lint typecheck unit run token invoke logs bench validate build clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/dev.txt layers/runtime/requirements.txt
+	@test -n "$(BASE_PYTHON)" || { echo "need Python 3.11 or newer" >&2; exit 1; }
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## create the virtualenv and install the pinned dependencies
+
+test: install lint ## run every check: lint, template, tests
+	$(PY) -m pytest
+
+lint: install ## ruff, and cfn-lint on the template
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/cfn-lint template.yaml
+
+typecheck: install ## mypy over the layer, the functions and the local stack
+	$(VENV)/bin/mypy layers/runtime/dahooks local $(wildcard functions/*/hook.py)
+
+invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, without Docker
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=AccessFunction EVENT=events/access-read-user.json" >&2; exit 2; }
+	@$(PY) -m local.invoke $(FUNCTION) $(EVENT)
+
+run: install ## start the local stack on http://127.0.0.1:3000
+	@echo "The local HTTP stack is not built yet (see the open issue). Meanwhile: make invoke FUNCTION=... EVENT=..."
+
+$(SAM_VENV)/.installed: requirements/sam.txt
+	$(BASE_PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet -r requirements/sam.txt
+	touch $@
+
+validate: $(SAM_VENV)/.installed ## sam validate --lint
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1
+
+build: $(SAM_VENV)/.installed ## sam build, offline, with the Python 3.13 the runtime uses
+	SAM_CLI_TELEMETRY=0 PATH="$(PY313_BIN):$$PATH" $(SAM_VENV)/bin/sam build
+
+clean: ## remove the virtualenvs, build output and local state
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local node_modules

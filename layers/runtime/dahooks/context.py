@@ -1,0 +1,100 @@
+"""The `ctx` a hook receives: its input, the caller, logging, and per-container state.
+
+Storage helpers (`read`, `write`, `update`, `cache`) come from a `Storage` object the function
+builds lazily, so a hook that never touches DynamoDB never imports boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .logs import format_log_args, logger
+
+if TYPE_CHECKING:
+    import requests
+
+
+@dataclass(frozen=True)
+class Request:
+    """`ctx.request`: the dashboard user the caller acts for, and on update the user as it was."""
+
+    user: dict[str, Any]
+    original_user: dict[str, Any] | None = None
+
+
+@dataclass
+class Container:
+    """What lives as long as the warm container: `ctx.globals`, the HTTP session, storage clients."""
+
+    globals: dict[str, Any] = field(default_factory=dict)
+    _http: requests.Session | None = None
+    _storage: Any = None
+    storage_factory: Callable[[], Any] | None = None
+
+    @property
+    def http(self) -> requests.Session:
+        if self._http is None:
+            from .http import timeout_session
+
+            self._http = timeout_session()
+        return self._http
+
+    @property
+    def storage(self) -> Any:
+        if self._storage is None:
+            if self.storage_factory is None:
+                raise RuntimeError("custom data and the cache are not configured for this function")
+            self._storage = self.storage_factory()
+        return self._storage
+
+
+@dataclass
+class Context:
+    """What `hook(ctx, ...)` sees. Names follow the original's, in Python's spelling."""
+
+    hook_name: str
+    payload: dict[str, Any]
+    request: Request
+    container: Container
+    method: str | None = None
+    user_fields: list[Any] = field(default_factory=list)
+    locale: str | None = None
+    request_id: str = ""
+    caller: str = ""  # the token's subject: who called the API, as opposed to whom they act for
+
+    @property
+    def globals(self) -> dict[str, Any]:
+        """A dict that survives between invocations of this warm container (the original's `ctx.global`)."""
+        return self.container.globals
+
+    @property
+    def http(self) -> requests.Session:
+        """A requests.Session with default timeouts, shared across invocations."""
+        return self.container.http
+
+    def log(self, *args: Any) -> None:
+        """Log every argument (objects as JSON, secrets redacted) as one structured record."""
+        logger.info(format_log_args(args), extra={"source": "hook"})
+
+    # Custom data and cache: delegated to the storage layer (§5).
+    def read(self) -> dict[str, Any]:
+        """The custom data, as stored (an empty dict before the first write)."""
+        return self.container.storage.read()
+
+    def write(self, data: dict[str, Any], expected_version: int | None = None) -> int:
+        """Replace the custom data; returns the new version. See `Storage.write`."""
+        return self.container.storage.write(data, expected_version=expected_version, actor=self._actor())
+
+    def update(self, fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
+        """Read-modify-write that retries on conflict, so no concurrent update is lost."""
+        return self.container.storage.update(fn, actor=self._actor())
+
+    @property
+    def cache(self) -> Any:
+        """The cache shared by every container, in DynamoDB with a TTL."""
+        return self.container.storage.cache
+
+    def _actor(self) -> str:
+        return self.caller or str(self.request.user.get("user_id") or "hook")

@@ -1,0 +1,56 @@
+"""Every error the runtime raises, each with the HTTP status and code it becomes at the edge (§4)."""
+
+from __future__ import annotations
+
+
+class DahooksError(Exception):
+    """Base of the errors a caller may see; `status` and `code` are what the handler answers."""
+
+    status = 500
+    code = "InternalError"
+
+
+class HookError(DahooksError):
+    """The hook refused the request; its message is shown to the caller as is."""
+
+    status = 400
+    code = "HookError"
+
+
+class InvalidRequestError(DahooksError):
+    """The request body is not what the route accepts; `field` names the offending part."""
+
+    status = 400
+    code = "InvalidRequest"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}" if field else problem)
+        self.field = field
+
+
+class PayloadTooLargeError(DahooksError):
+    """The request body is over the 1 MiB the runtime accepts."""
+
+    status = 413
+    code = "PayloadTooLarge"
+
+
+class HookFailedError(DahooksError):
+    """The hook crashed or returned a result of the wrong shape; details stay in the logs."""
+
+    status = 500
+    code = "HookFailed"
+
+
+class HookTimeoutError(DahooksError):
+    """The hook did not finish before its deadline."""
+
+    status = 504
+    code = "HookTimeout"
+
+
+class ServiceUnavailableError(DahooksError):
+    """DynamoDB or another dependency could not be reached, even after retries."""
+
+    status = 503
+    code = "ServiceUnavailable"

@@ -1,0 +1,119 @@
+"""The Lambda handler every synchronous hook function shares: event in, §4 response out.
+
+`functions/<hook>/app.py` is one line of wiring around `HookFunction`; everything between API
+Gateway's event and the hook (parsing, validation, the ctx, the deadline, result checking, error
+bodies, logging) happens here, once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from . import config
+from .context import Container, Context, Request
+from .deadline import DeadlineExceeded
+from .defaults import default_result
+from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
+from .hooks import call_hook, load_hook, wants_callback
+from .logs import logger
+from .responses import error_response, json_response, jwt_claims_of, request_id_of
+from .results import RESULT_CHECKERS, ResultShapeError
+from .validation import parse_json_object, read_body, validate_hook_request
+
+DEFAULT_DEADLINE_MARGIN_MS = 500.0
+
+
+class HookFunction:
+    """The handler of one hook type; an instance is what `app.handler` points at.
+
+    It lives as long as the container: the hook module is loaded once, and `ctx.globals`, the
+    HTTP session and the storage clients are kept between invocations.
+    """
+
+    def __init__(
+        self,
+        hook_name: str,
+        hook_path: Path,
+        *,
+        storage_factory: Callable[[], Any] | None = None,
+    ) -> None:
+        if hook_name not in RESULT_CHECKERS:
+            raise ValueError(f"unknown hook type {hook_name!r}")
+        self.hook_name = hook_name
+        self.hook = load_hook(hook_path, f"dahooks_hook_{hook_name.replace('-', '_')}")
+        self.with_callback = self.hook is not None and wants_callback(self.hook, 1)
+        self.check_result = RESULT_CHECKERS[hook_name]
+        self.container = Container(storage_factory=storage_factory)
+        self.deadline_margin = config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_DEADLINE_MARGIN_MS) / 1000
+        # log_event=False whatever the environment says: an event body carries passwords.
+        self._handle = logger.inject_lambda_context(
+            correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False, clear_state=True
+        )(self._respond)
+
+    def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return self._handle(event, context)
+
+    def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        request_id = request_id_of(event)
+        logger.append_keys(hook=self.hook_name)
+        try:
+            body = parse_json_object(read_body(event))
+            validate_hook_request(self.hook_name, body)
+            ctx = self._context(body, event, request_id)
+            logger.append_keys(actor=ctx.request.user.get("user_id"))
+            return json_response(200, self._run(ctx, body, context))
+        except HookError as error:
+            # §4: a refusal is 403 from the access hook (access denied), 400 from the others.
+            status = 403 if self.hook_name == "access" else error.status
+            logger.info("the hook refused the request", extra={"status": status, "reason": str(error)})
+            return {**error_response(error, request_id), "statusCode": status}
+        except DahooksError as error:
+            logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
+            return error_response(error, request_id)
+
+    def _context(self, body: dict[str, Any], event: dict[str, Any], request_id: str) -> Context:
+        request = body.get("request") or {}
+        return Context(
+            hook_name=self.hook_name,
+            payload=body.get("payload") or {},
+            request=Request(user=request.get("user") or {}, original_user=request.get("originalUser")),
+            container=self.container,
+            method=body.get("method"),
+            user_fields=body.get("userFields") or [],
+            locale=body.get("locale"),
+            request_id=request_id,
+            caller=str(jwt_claims_of(event).get("sub") or ""),
+        )
+
+    def _run(self, ctx: Context, body: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        if self.hook is None:
+            return self.check_result(default_result(self.hook_name, body))
+        seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
+        started = time.monotonic()
+        try:
+            result = call_hook(
+                self.hook, (ctx,), hook_name=self.hook_name, seconds=seconds, with_callback=self.with_callback
+            )
+        except DahooksError:
+            raise  # a refusal, or a dependency (storage) failure with its own status
+        except DeadlineExceeded:
+            elapsed_ms = round((time.monotonic() - started) * 1000)
+            logger.error(
+                f"the {self.hook_name} hook did not finish within its deadline",
+                extra={"deadline_ms": round(seconds * 1000), "elapsed_ms": elapsed_ms},
+            )
+            raise HookTimeoutError(f"The {self.hook_name} hook did not finish in time.") from None
+        except Exception:
+            logger.exception(f"the {self.hook_name} hook raised an exception")
+            raise HookFailedError(f"The {self.hook_name} hook failed.") from None
+        try:
+            return self.check_result(result)
+        except ResultShapeError as problem:
+            logger.error(f"the {self.hook_name} hook returned a result of the wrong shape: {problem}")
+            raise HookFailedError(f"The {self.hook_name} hook returned an invalid result.") from None

@@ -1,0 +1,76 @@
+"""Structured logging with secrets removed, for the runtime and for `ctx.log`.
+
+Every record goes through one serializer that redacts the values of sensitive keys at any depth
+and masks bearer tokens inside strings, so neither a hook's `ctx.log(payload)` nor the runtime's
+own records can leak a password or a token to CloudWatch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from . import config
+
+REDACTED = "[REDACTED]"
+
+# Key names whose values are never logged: password, token, secret, authorization, client_secret
+# and their usual spellings (access_token, x-api-key, SLACK_HOOK_URL is a secret too via "hook_url").
+_SENSITIVE_KEY = re.compile(
+    r"pass(word|wd|phrase)?|token|secret|authori[sz]ation|api[-_]?key|cookie|credential|hook_?url",
+    re.IGNORECASE,
+)
+# Inside a string: a bearer credential, a JWT, or a `"password": "..."` pair of serialised JSON
+# (an event body is a string, and must not leak what its parsed form would have hidden).
+_SENSITIVE_TEXT = re.compile(
+    r"(?i:bearer|basic)\s+[A-Za-z0-9._~+/=-]+"
+    r"|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
+    r'|(?P<key>"[^"]*(?i:pass|token|secret|authori[sz]ation|api[-_]?key)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"'
+)
+
+
+def _mask(match: re.Match[str]) -> str:
+    return f'{match["key"]}"{REDACTED}"' if match["key"] else REDACTED
+
+
+def is_sensitive_key(key: object) -> bool:
+    """True for a key whose value must not be logged."""
+    return isinstance(key, str) and _SENSITIVE_KEY.search(key) is not None
+
+
+def redact(value: Any) -> Any:
+    """A copy of `value` with sensitive values replaced, at any depth; `value` is not changed."""
+    if isinstance(value, dict):
+        return {k: REDACTED if is_sensitive_key(k) else redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(item) for item in value]
+    if isinstance(value, str):
+        return _SENSITIVE_TEXT.sub(_mask, value)
+    return value
+
+
+def _redacting_dumps(record: dict[str, Any]) -> str:
+    return json.dumps(redact(record), default=str, separators=(",", ":"), ensure_ascii=False)
+
+
+def format_log_args(args: tuple[Any, ...]) -> str:
+    """`ctx.log` arguments as one line: strings as they are, everything else as compact JSON.
+
+    The original printed only its first argument; here every argument is kept.
+    """
+    parts = []
+    for arg in args:
+        if isinstance(arg, str):
+            parts.append(arg)
+        else:
+            parts.append(json.dumps(redact(arg), default=str, separators=(",", ":"), ensure_ascii=False))
+    return " ".join(parts)
+
+
+logger = Logger(
+    service=config.env_str(config.SERVICE_NAME, "delegated-admin-hooks"),
+    json_serializer=_redacting_dumps,
+)

@@ -1,0 +1,37 @@
+"""HTTP API (payload format 2.0) responses: JSON bodies, and the §4 error body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .exceptions import DahooksError, InvalidRequestError
+
+JSON_HEADERS = {"content-type": "application/json"}
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {**JSON_HEADERS, **(headers or {})},
+        "body": json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+    }
+
+
+def error_response(error: DahooksError, request_id: str) -> dict[str, Any]:
+    """`{"error", "message", "requestId"}` (and `field` for a bad request), never a stack trace."""
+    body: dict[str, Any] = {"error": error.code, "message": str(error), "requestId": request_id}
+    if isinstance(error, InvalidRequestError) and error.field:
+        body["field"] = error.field
+    return json_response(error.status, body)
+
+
+def request_id_of(event: dict[str, Any]) -> str:
+    """API Gateway's request id: the one the caller can quote and the logs carry."""
+    return str((event.get("requestContext") or {}).get("requestId") or "")
+
+
+def jwt_claims_of(event: dict[str, Any]) -> dict[str, Any]:
+    """The claims API Gateway's JWT authorizer verified, or {} on an unauthenticated route."""
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    return (authorizer.get("jwt") or {}).get("claims") or {}

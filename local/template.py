@@ -1,0 +1,164 @@
+"""Reading template.yaml the way SAM does, for the local invoker and gateway.
+
+Only what the local stack needs: each function's code, handler, layers, timeout and environment
+(Globals merged, intrinsic functions resolved against local values), and each HttpApi route with
+its authorizer and scopes. The template is the one list of routes; nothing here repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """A YAML loader that reads `!Ref X` as `{"Ref": X}` and `!Sub s` as `{"Fn::Sub": s}`."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    authorized: bool
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass
+class Function:
+    logical_id: str
+    code_uri: Path
+    handler: str
+    timeout: float
+    memory_mb: int
+    layers: list[Path] = field(default_factory=list)
+    environment: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)
+
+
+class Template:
+    """The functions and routes of a SAM template, with intrinsics resolved by `resolve`."""
+
+    def __init__(self, path: Path = TEMPLATE, values: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.root = path.parent
+        self.document = load_template(path)
+        self.resources: dict[str, Any] = self.document.get("Resources", {})
+        # Values for Ref/GetAtt/Sub: parameter defaults, overridden by what the local stack supplies.
+        self.values: dict[str, Any] = {
+            name: spec.get("Default", "") for name, spec in self.document.get("Parameters", {}).items()
+        }
+        self.values.update({"AWS::Region": "us-east-1", "AWS::StackName": "local", "AWS::URLSuffix": "amazonaws.com"})
+        self.values.update(values or {})
+
+    def resolve(self, value: Any) -> Any:
+        """`value` with Ref, Sub, GetAtt and Join replaced by local values (unknown names stay as names)."""
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"Ref"}:
+            return self.values.get(value["Ref"], value["Ref"])
+        if set(value) == {"Fn::GetAtt"}:
+            target = value["Fn::GetAtt"]
+            dotted = ".".join(target) if isinstance(target, list) else target
+            return self.values.get(dotted, dotted)
+        if set(value) == {"Fn::Sub"}:
+            text, extra = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            for name, replacement in {**self.values, **self.resolve(extra)}.items():
+                text = text.replace("${" + name + "}", str(replacement))
+            return text
+        if set(value) == {"Fn::Join"}:
+            separator, items = value["Fn::Join"]
+            return separator.join(str(item) for item in self.resolve(items))
+        return {key: self.resolve(item) for key, item in value.items()}
+
+    def _function_globals(self) -> dict[str, Any]:
+        return self.document.get("Globals", {}).get("Function", {})
+
+    def functions(self) -> dict[str, Function]:
+        """Every AWS::Serverless::Function, with Globals merged as SAM merges them."""
+        defaults = self._function_globals()
+        found = {}
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") != "AWS::Serverless::Function":
+                continue
+            props = resource.get("Properties", {})
+            environment = {
+                **defaults.get("Environment", {}).get("Variables", {}),
+                **props.get("Environment", {}).get("Variables", {}),
+            }
+            layers = props.get("Layers", defaults.get("Layers", []))
+            found[logical_id] = Function(
+                logical_id=logical_id,
+                code_uri=(self.root / props["CodeUri"]).resolve(),
+                handler=props.get("Handler", defaults.get("Handler", "app.handler")),
+                timeout=float(props.get("Timeout", defaults.get("Timeout", 3))),
+                memory_mb=int(props.get("MemorySize", defaults.get("MemorySize", 128))),
+                layers=[self._layer_path(layer) for layer in layers],
+                environment={name: str(self.resolve(value)) for name, value in environment.items()},
+                events=props.get("Events", {}),
+            )
+        return found
+
+    def _layer_path(self, layer: Any) -> Path:
+        if isinstance(layer, dict) and "Ref" in layer:
+            resource = self.resources[layer["Ref"]]
+            return (self.root / resource["Properties"]["ContentUri"]).resolve()
+        raise ValueError(f"only layers of this template are supported locally, not {layer!r}")
+
+    def routes(self) -> list[Route]:
+        """Every HttpApi event of every function: method, path, and the scopes it needs."""
+        default_authorizer = None
+        for resource in self.resources.values():
+            if resource.get("Type") == "AWS::Serverless::HttpApi":
+                default_authorizer = resource.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
+        routes = []
+        for function in self.functions().values():
+            for event in function.events.values():
+                if event.get("Type") != "HttpApi":
+                    continue
+                props = event.get("Properties", {})
+                auth = props.get("Auth", {})
+                authorizer = auth.get("Authorizer", default_authorizer)
+                routes.append(
+                    Route(
+                        method=props.get("Method", "ANY").upper(),
+                        path=props["Path"],
+                        function=function.logical_id,
+                        authorized=authorizer not in (None, "NONE"),
+                        scopes=tuple(auth.get("AuthorizationScopes", [])),
+                    )
+                )
+        return routes
