@@ -49,6 +49,9 @@ invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, witho
 run: install ## start the local stack on http://127.0.0.1:3000
 	@echo "The local HTTP stack is not built yet (see the open issue). Meanwhile: make invoke FUNCTION=... EVENT=..."
 
+bench: install ## print the performance figures (and write them to .local/bench.json)
+	$(PY) -m bench $(ONLY)
+
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(BASE_PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet -r requirements/sam.txt
