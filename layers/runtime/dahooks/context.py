@@ -76,7 +76,8 @@ class Context:
 
     def log(self, *args: Any) -> None:
         """Log every argument (objects as JSON, secrets redacted) as one structured record."""
-        logger.info(format_log_args(args), extra={"source": "hook"})
+        # stacklevel=3: the record's location is the hook's line, not this method's.
+        logger.info(format_log_args(args), extra={"source": "hook"}, stacklevel=3)
 
     # Custom data and cache: delegated to the storage layer (§5).
     def read(self) -> dict[str, Any]:

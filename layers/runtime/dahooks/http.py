@@ -28,8 +28,8 @@ def timeout_session() -> requests.Session:
     )
 
     class TimeoutSession(requests.Session):
-        def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        def request(self, *args: Any, **kwargs: Any) -> requests.Response:
             kwargs.setdefault("timeout", timeout)
-            return super().request(method, url, *args, **kwargs)
+            return super().request(*args, **kwargs)
 
     return TimeoutSession()
