@@ -214,7 +214,8 @@ def test_callback_from_a_later_thread_is_waited_for(tmp_path):
     [
         "import time\ndef hook(ctx):\n    time.sleep(30)",
         "def hook(ctx, callback):\n    pass  # never calls back",
-        "import time\ndef hook(ctx):\n    while True:\n        try:\n            time.sleep(30)\n        except Exception:\n            pass",
+        "import time\ndef hook(ctx):\n    while True:\n        try:\n            time.sleep(30)\n"
+        "        except Exception:\n            pass",
     ],
     ids=["sleeps", "never-calls-back", "swallows-exceptions"],
 )
