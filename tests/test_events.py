@@ -1,7 +1,8 @@
 """Every events/ fixture, run through the template-driven invoker (`make invoke`), answers as its name says.
 
 A fixture's name ends with what it proves: `-invalid` is a 400 InvalidRequest, `-refused` the
-hook's refusal (403 from access, 400 elsewhere), anything else a success.
+hook's refusal (403 from access, 400 elsewhere), `-accepted` a 202, anything else a 200. The
+invoker runs against the session's DynamoDB Local and a moto queue, as `make run` would.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +29,23 @@ def expected_status(name: str, route_key: str) -> tuple[int, str | None]:
         return 400, "InvalidRequest"
     if stem.endswith("-refused"):
         return (403 if route_key == "POST /hooks/access" else 400), "HookError"
+    if stem.endswith("-accepted"):
+        return 202, None
     return 200, None
+
+
+@pytest.fixture(scope="module")
+def env_vars(tmp_path_factory, dynamodb_endpoint, registration_moto) -> Path:
+    """An `--env-vars` file pointing the functions at the session's local table and a fresh queue."""
+    import boto3
+
+    sqs = boto3.client("sqs", endpoint_url=registration_moto)
+    queue_url = sqs.create_queue(QueueName="invoker-registrations")["QueueUrl"]
+    path = tmp_path_factory.mktemp("invoke") / "env.json"
+    path.write_text(
+        json.dumps({"Parameters": {"TABLE_NAME": os.environ["TABLE_NAME"], "REGISTRATION_QUEUE_URL": queue_url}})
+    )
+    return path
 
 
 def test_every_route_has_a_fixture():
@@ -37,12 +55,12 @@ def test_every_route_has_a_fixture():
 
 
 @pytest.mark.parametrize("name", HTTP_EVENTS)
-def test_fixture_through_the_invoker_gives_the_status_its_name_promises(name):
+def test_fixture_through_the_invoker_gives_the_status_its_name_promises(name, env_vars):
     route_key = json.loads((ROOT / "events" / name).read_text())["routeKey"]
     status, error = expected_status(name, route_key)
 
     completed = subprocess.run(
-        [sys.executable, "-m", "local.invoke", ROUTES[route_key], f"events/{name}"],
+        [sys.executable, "-m", "local.invoke", ROUTES[route_key], f"events/{name}", "--env-vars", str(env_vars)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -54,3 +54,25 @@ class ServiceUnavailableError(DahooksError):
 
     status = 503
     code = "ServiceUnavailable"
+
+
+class CustomDataTooLargeError(DahooksError):
+    """The custom data is over its limit (409,600 bytes of compact UTF-8 JSON); nothing was written."""
+
+    status = 413
+    code = "CustomDataTooLarge"
+
+
+class VersionConflictError(DahooksError):
+    """The custom data changed since the version the writer expected; nothing was written."""
+
+    status = 412
+    code = "VersionConflict"
+
+
+class CacheValueTooLargeError(HookFailedError):
+    """A hook tried to cache a value over the cache's limit: a bug in the hook, so a 500 `HookFailed`."""
+
+
+class StorageAccessDeniedError(HookFailedError):
+    """The function's role may not do this on the table (template.yaml grants each function only what it uses)."""

@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from . import config
+from . import config, storage
 from .context import Container, Context, Request
 from .deadline import DeadlineExceeded
 from .defaults import default_result
@@ -23,7 +23,7 @@ from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutErr
 from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
-from .results import RESULT_CHECKERS, ResultShapeError
+from .results import RESULT_CHECKERS, ResultShapeError, require_json
 from .validation import parse_json_object, read_body, validate_hook_request
 
 DEFAULT_DEADLINE_MARGIN_MS = 500.0
@@ -49,7 +49,8 @@ class HookFunction:
         self.hook = load_hook(hook_path, f"dahooks_hook_{hook_name.replace('-', '_')}")
         self.with_callback = self.hook is not None and wants_callback(self.hook, 1)
         self.check_result = RESULT_CHECKERS[hook_name]
-        self.container = Container(storage_factory=storage_factory)
+        # Custom data and the cache (§5): built on a hook's first ctx.read/write/update/cache.
+        self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_DEADLINE_MARGIN_MS) / 1000
         # log_event=False whatever the environment says: an event body carries passwords.
         self._handle = logger.inject_lambda_context(
@@ -113,7 +114,7 @@ class HookFunction:
             logger.exception(f"the {self.hook_name} hook raised an exception")
             raise HookFailedError(f"The {self.hook_name} hook failed.") from None
         try:
-            return self.check_result(result)
+            return require_json(self.check_result(result))
         except ResultShapeError as problem:
             logger.error(f"the {self.hook_name} hook returned a result of the wrong shape: {problem}")
             raise HookFailedError(f"The {self.hook_name} hook returned an invalid result.") from None

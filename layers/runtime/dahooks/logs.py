@@ -7,6 +7,7 @@ own records can leak a password or a token to CloudWatch.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -36,9 +37,14 @@ def _mask(match: re.Match[str]) -> str:
     return f'{match["key"]}"{REDACTED}"' if match["key"] else REDACTED
 
 
+@functools.lru_cache(maxsize=1024)  # the same few dozen keys recur in every record
+def _is_sensitive_name(key: str) -> bool:
+    return _SENSITIVE_KEY.search(key) is not None
+
+
 def is_sensitive_key(key: object) -> bool:
     """True for a key whose value must not be logged."""
-    return isinstance(key, str) and _SENSITIVE_KEY.search(key) is not None
+    return isinstance(key, str) and _is_sensitive_name(key)
 
 
 def redact(value: Any) -> Any:

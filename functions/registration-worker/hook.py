@@ -1,0 +1,44 @@
+"""Post User Registration hook: announce every new user in a Slack channel.
+
+The original documentation's Slack sample, ported. Its signature is the original's
+`hook(user, context)` (or `hook(user, context, cb)`); `context["secrets"]` is the secret named by
+the stack's `RegistrationSecretName` parameter, and the channel is the `SlackChannel` parameter.
+
+Unlike the original, which fired the request and returned, this waits for Slack's answer and
+raises when the post failed: the registration is then retried with back-off, and after the last
+attempt kept in the dead-letter queue. It never posts twice for one registration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from dahooks.config import env_str
+
+# Read more about incoming webhooks at https://api.slack.com/incoming-webhooks
+CHANNEL = env_str("SLACK_CHANNEL", "#new-users")
+TIMEOUT = (3.05, 5.0)  # (connect, read) seconds: a slow Slack fails this attempt, not the worker
+
+_session = requests.Session()  # kept warm across invocations
+
+
+class SlackPostError(RuntimeError):
+    """Slack did not take the message; the text says why, never the webhook URL."""
+
+
+def hook(user: dict[str, Any], context: dict[str, Any]) -> None:
+    webhook_url = context["secrets"].get("SLACK_HOOK")
+    if not webhook_url:
+        raise SlackPostError("the hook's secret has no SLACK_HOOK")
+
+    # Post the new user's name and email address to the selected channel
+    message = f"New User: {user.get('username') or user.get('email')} ({user.get('email')})"
+    try:
+        response = _session.post(webhook_url, json={"text": message, "channel": CHANNEL}, timeout=TIMEOUT)
+    except requests.RequestException as error:
+        # `from None`: requests' own message quotes the URL, which is the secret.
+        raise SlackPostError(f"posting to Slack failed: {type(error).__name__}") from None
+    if response.status_code >= 300:
+        raise SlackPostError(f"Slack answered {response.status_code}")

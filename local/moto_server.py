@@ -1,0 +1,117 @@
+"""moto's server for the services that have no official local build: SQS, SSM, Secrets Manager.
+
+It runs in a child process of its own, not in a thread of the caller: the gateway and the tests keep
+their interpreter (and its GIL) to themselves, moto's global state never mixes with a test's
+`mock_aws`, and stopping it is ending one process. The child binds port 0 itself and reports the
+port it got, so two stacks started at once never race for a port. It also watches its stdin: when
+the parent goes away without calling `stop` (killed, crashed), the pipe closes and the child exits,
+so no moto server outlives the process that started it.
+
+`python -m local.moto_server [--port N]` is the child's entry point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from .processes import stop_process
+
+READY_PREFIX = "moto-ready "
+START_TIMEOUT_S = 60.0
+
+
+class MotoServer:
+    """A moto server on a loopback port, started by `start` and ended by `stop` (or `with`)."""
+
+    def __init__(self, log_path: Path | None = None) -> None:
+        self._log_path = log_path
+        self._process: subprocess.Popen[str] | None = None
+        self.endpoint: str | None = None
+
+    def start(self, port: int = 0) -> str:
+        """Start the server (on a free loopback port when `port` is 0), wait until it accepts requests,
+        and return its endpoint, e.g. "http://127.0.0.1:41234"."""
+        if self._process is not None:
+            raise RuntimeError("this moto server is already started")
+        log = self._log_path.open("ab") if self._log_path else subprocess.DEVNULL
+        try:
+            self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "local.moto_server", "--port", str(port)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        finally:
+            if self._log_path:
+                log.close()  # type: ignore[union-attr]
+        self.endpoint = f"http://127.0.0.1:{self._read_port()}"
+        return self.endpoint
+
+    def _read_port(self) -> int:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], START_TIMEOUT_S)
+        line = self._process.stdout.readline() if ready else ""
+        if not line.startswith(READY_PREFIX):
+            self.stop()
+            raise RuntimeError(f"moto server did not start (got {line!r}); see its log")
+        return int(line[len(READY_PREFIX) :])
+
+    def stop(self) -> None:
+        """End the server and wait for it; safe to call twice."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin:
+            process.stdin.close()
+        stop_process(process)
+        if process.stdout:
+            process.stdout.close()
+        self.endpoint = None
+
+    def __enter__(self) -> MotoServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _serve(port: int) -> None:
+    """The child: serve on 127.0.0.1:`port`, print the bound port, exit when stdin closes."""
+    from moto.server import ThreadedMotoServer
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops this server itself
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    _, bound_port = server.get_host_and_port()
+    print(f"{READY_PREFIX}{bound_port}", flush=True)
+    stdin_closed = threading.Event()
+
+    def watch_stdin() -> None:
+        sys.stdin.read()
+        stdin_closed.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    stdin_closed.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="moto server for SQS, SSM and Secrets Manager")
+    parser.add_argument("--port", type=int, default=0)
+    _serve(parser.parse_args().port)

@@ -1,0 +1,289 @@
+"""`make run`: the whole API of template.yaml on http://127.0.0.1:3000, without Docker.
+
+One foreground process tree: DynamoDB Local (data under `.local/dynamodb`, kept across restarts),
+moto's server (SQS, SSM, Secrets Manager), the template's resources created where missing, one
+warm worker per function, the SQS event sources, and the gateway. On start it prints every route
+with a ready `curl` line and writes a token with every scope of the template to `.local/dev-token`.
+Ctrl-C or SIGTERM stops everything it started; no child outlives it and the port is freed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .authorizer import LocalIssuer
+from .dynamodb_local import DynamoDBLocal, environment_for
+from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
+from .moto_server import MotoServer
+from .resources import create_resources
+from .template import ROOT, TEMPLATE, Route, Template
+from .workers import DEFAULT_CONCURRENCY, WorkerPool
+
+DEFAULT_PORT = 3000
+DEV_TOKEN_LIFETIME_S = 7 * 24 * 3600  # rewritten at every start; a week outlasts any working session
+STATE_DIR = ROOT / ".local"
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGINT arrived while the stack was still starting."""
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def all_scopes(routes: list[Route]) -> list[str]:
+    return sorted({scope for route in routes for scope in route.scopes})
+
+
+def curl_line(route: Route, url: str, token_file: Path) -> str:
+    auth = f' -H "Authorization: Bearer $(cat {_display(token_file)})"' if route.authorized else ""
+    body = " -H 'content-type: application/json' -d '{}'" if route.method in ("POST", "PUT", "PATCH") else ""
+    if route.path == "/custom-data" and route.method == "PUT":
+        body = " -H 'content-type: application/json' -d '{\"data\": {}}'"
+    return f"curl -s -X {route.method} {url}{route.path}{auth}{body}"
+
+
+def _display(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
+
+
+def _queue_url(values: dict[str, Any], queue: str) -> str:
+    """The URL of the queue an SQS event names by ARN (what `!GetAtt Queue.Arn` resolved to)."""
+    for name, value in values.items():
+        if name.endswith(".Arn") and value == queue and f"{name[:-4]}.QueueUrl" in values:
+            return str(values[f"{name[:-4]}.QueueUrl"])
+    return queue
+
+
+def _start_event_sources(template: Template, pool: WorkerPool, moto_endpoint: str) -> list[Any]:
+    """One SQS poller per SQS event of a function (the registration issue's local.event_source)."""
+    if importlib.util.find_spec("local.event_source") is None:
+        return []
+    from . import event_source
+
+    sources = []
+    for function in template.functions().values():
+        for event in function.events.values():
+            if event.get("Type") != "SQS":
+                continue
+            props = template.resolve(event.get("Properties", {}))
+            queue = props.get("Queue", "")
+            queue_url = _queue_url(template.values, queue)
+            source = event_source.SqsEventSource(
+                queue_url=queue_url,
+                endpoint=moto_endpoint,
+                invoke=pool.invoker(function.logical_id),
+                batch_size=int(props.get("BatchSize", 10)),
+            )
+            source.start()
+            sources.append(source)
+    return sources
+
+
+class Stack:
+    """The parts of the local stack, started in order and stopped in reverse."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.state_dir: Path = args.state_dir.resolve()
+        self.dynamodb = DynamoDBLocal(self.state_dir / "dynamodb")
+        self.moto = MotoServer(log_path=self.state_dir / "logs" / "moto.log")
+        self.issuer = LocalIssuer(self.state_dir)
+        self.aws_environment: dict[str, str] = {}
+        self.pool: WorkerPool | None = None
+        self.gateway: Gateway | None = None
+        self.sources: list[Any] = []
+
+    def start_services(self) -> Template:
+        """The blocking part: endpoints up, resources created; returns the template resolved against them."""
+        (self.state_dir / "logs").mkdir(parents=True, exist_ok=True)
+        dynamodb_endpoint = self.dynamodb.start()
+        moto_endpoint = self.moto.start()
+        values: dict[str, Any] = {"JwtIssuer": self.issuer.issuer, "JwtAudience": self.issuer.audience}
+        template = Template(self.args.template, values=values)
+        values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
+        self.aws_environment = {
+            **environment_for(dynamodb_endpoint),
+            "AWS_ENDPOINT_URL_SQS": moto_endpoint,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto_endpoint,
+            "AWS_ENDPOINT_URL_SSM": moto_endpoint,
+        }
+        return Template(self.args.template, values=values)
+
+    async def serve(self, template: Template, stop: asyncio.Event) -> None:
+        functions = template.functions()
+        reserved = {
+            logical_id: int(template.resources[logical_id]["Properties"]["ReservedConcurrentExecutions"])
+            for logical_id in functions
+            if "ReservedConcurrentExecutions" in template.resources[logical_id].get("Properties", {})
+        }
+        self.pool = WorkerPool(
+            functions,
+            self.aws_environment,
+            self.state_dir / "logs",
+            concurrency=self.args.concurrency,
+            reserved=reserved,
+            echo=not self.args.quiet,
+        )
+        await self.pool.start(warm=True)
+        routes = template.routes()
+        self.gateway = Gateway(
+            routes,
+            self.pool,
+            self.issuer.authorizer(),
+            host=self.args.host,
+            port=self.args.port,
+            allow_non_loopback=self.args.allow_non_loopback,
+            access_log=None if self.args.quiet else _print,
+        )
+        port = await self.gateway.start()
+        self.sources = await asyncio.to_thread(_start_event_sources, template, self.pool, self.moto.endpoint or "")
+        url = f"http://{self.args.host}:{port}"
+        token_file = self._write_dev_token(routes)
+        self._announce(routes, url, token_file)
+        self._write_ready_file(url, token_file)
+        await stop.wait()
+
+    def _write_dev_token(self, routes: list[Route]) -> Path:
+        token_file = self.state_dir / "dev-token"
+        token_file.touch(mode=0o600)
+        token_file.write_text(self.issuer.mint(all_scopes(routes), lifetime_s=DEV_TOKEN_LIFETIME_S) + "\n")
+        return token_file
+
+    def _announce(self, routes: list[Route], url: str, token_file: Path) -> None:
+        print(f"\nLocal API on {url} (template {_display(self.args.template)})")
+        print(f"DynamoDB Local {self.dynamodb.endpoint} (data in {_display(self.state_dir / 'dynamodb')})")
+        print(f"moto {self.moto.endpoint} (SQS, SSM, Secrets Manager)")
+        print(f"Token with every scope ({' '.join(all_scopes(routes))}) in {_display(token_file)}\n")
+        path_width = max(len(route.path) for route in routes) if routes else 0
+        function_width = max(len(route.function) for route in routes) if routes else 0
+        for route in sorted(routes, key=lambda r: (r.path, r.method)):
+            scopes = f"scope {' '.join(route.scopes)}" if route.scopes else ("token" if route.authorized else "open")
+            print(f"  {route.method:6} {route.path:{path_width}}  {route.function:{function_width}}  {scopes}")
+            print(f"         {curl_line(route, url, token_file)}")
+        print(f"\nLogs: {_display(self.state_dir / 'logs')}/<LogicalId>.log  (make logs FUNCTION=<LogicalId>)")
+        print("Ctrl-C stops everything.\n", flush=True)
+
+    def _write_ready_file(self, url: str, token_file: Path) -> None:
+        if self.args.ready_file is None:
+            return
+        ready = {
+            "url": url,
+            "pid": os.getpid(),
+            "dynamodb": self.dynamodb.endpoint,
+            "moto": self.moto.endpoint,
+            "token_file": str(token_file),
+            "worker_pids": self.pool.pids() if self.pool else [],
+        }
+        temporary = self.args.ready_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(ready))
+        temporary.replace(self.args.ready_file)
+
+    async def stop_async(self) -> None:
+        if self.gateway is not None:
+            await self.gateway.stop()
+        for source in self.sources:
+            await asyncio.to_thread(source.stop)
+        if self.pool is not None:
+            await self.pool.stop()
+
+    def stop_services(self) -> None:
+        self.moto.stop()
+        self.dynamodb.stop()
+        if self.args.ready_file is not None:
+            self.args.ready_file.unlink(missing_ok=True)
+
+
+def _print(line: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} gateway | {line}", flush=True)
+
+
+async def _run(stack: Stack, template: Template) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stack.serve(template, stop)
+    finally:
+        print("\nstopping ...", flush=True)
+        await stack.stop_async()
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    previous = {signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="the local stack of template.yaml (make run)")
+    parser.add_argument("--template", type=Path, default=TEMPLATE)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT))
+    parser.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        default=os.environ.get("ALLOW_NON_LOOPBACK") == "1",
+        help="let --host be an address other machines can reach (never needed for local work)",
+    )
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR, help="keys, tokens, logs, DynamoDB data")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="workers per function at most")
+    parser.add_argument("--quiet", action="store_true", help="function logs to files only, no access log")
+    parser.add_argument("--ready-file", type=Path, help="write the endpoints as JSON here once serving")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.allow_non_loopback:
+        try:
+            ensure_loopback(args.host)  # before anything starts
+        except NonLoopbackBindError as error:
+            print(f"local stack: {error}", file=sys.stderr)
+            return 2
+    stack = Stack(args)
+    try:
+        with _stop_on_signals():
+            template = stack.start_services()
+        asyncio.run(_run(stack, template))
+    except _Stop:
+        pass
+    except (OSError, NonLoopbackBindError) as error:
+        print(f"local stack: {error}", file=sys.stderr)
+        if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+            print(
+                f"port {args.port} is taken: stop what uses it, or choose another (PORT=3001 make run)", file=sys.stderr
+            )
+        return 1
+    finally:
+        # A second Ctrl-C must not interrupt the stopping itself and leave a child behind.
+        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+        stack.stop_services()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Function logs: one file per function (the local log group), and `make logs` following one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from local.function_logs import FunctionLog
+from local.template import ROOT
+
+
+def test_a_function_log_appends_to_its_file_and_prefixes_the_console(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = FunctionLog("AccessFunction", tmp_path)
+    log.write("first line\n")
+    log.write("second line")
+    log.close()
+    assert (tmp_path / "AccessFunction.log").read_text() == "first line\nsecond line\n"
+    assert capsys.readouterr().out == "AccessFunction | first line\nAccessFunction | second line\n"
+
+
+def test_a_quiet_function_log_writes_only_its_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = FunctionLog("AccessFunction", tmp_path, echo=False)
+    log.write("only in the file")
+    log.close()
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "AccessFunction.log").read_text() == "only in the file\n"
+
+
+def _read_line(process: subprocess.Popen[str], timeout: float = 20.0) -> str:
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    line = ""
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line:
+            return line
+    return line
+
+
+def test_make_logs_prints_the_log_and_then_follows_new_lines(tmp_path: Path) -> None:
+    path = tmp_path / "AccessFunction.log"
+    path.write_text("already there\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.function_logs", "AccessFunction", "--log-dir", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert _read_line(process) == "already there\n"
+        with path.open("a") as handle:
+            handle.write("appended later\n")
+        assert _read_line(process) == "appended later\n"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
