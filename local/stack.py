@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import contextlib
 import errno
-import importlib.util
 import json
 import os
 import signal
@@ -25,6 +24,7 @@ from typing import Any
 
 from .authorizer import LocalIssuer
 from .dynamodb_local import DynamoDBLocal, environment_for
+from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .moto_server import MotoServer
 from .resources import create_resources
@@ -70,12 +70,8 @@ def _queue_url(values: dict[str, Any], queue: str) -> str:
     return queue
 
 
-def _start_event_sources(template: Template, pool: WorkerPool, moto_endpoint: str) -> list[Any]:
-    """One SQS poller per SQS event of a function (the registration issue's local.event_source)."""
-    if importlib.util.find_spec("local.event_source") is None:
-        return []
-    from . import event_source
-
+def _start_event_sources(template: Template, pool: WorkerPool, moto_endpoint: str) -> list[SqsEventSource]:
+    """One SQS poller per SQS event of a function, as Lambda's event source mappings."""
     sources = []
     for function in template.functions().values():
         for event in function.events.values():
@@ -84,7 +80,7 @@ def _start_event_sources(template: Template, pool: WorkerPool, moto_endpoint: st
             props = template.resolve(event.get("Properties", {}))
             queue = props.get("Queue", "")
             queue_url = _queue_url(template.values, queue)
-            source = event_source.SqsEventSource(
+            source = SqsEventSource(
                 queue_url=queue_url,
                 endpoint=moto_endpoint,
                 invoke=pool.invoker(function.logical_id),
@@ -107,7 +103,10 @@ class Stack:
         self.aws_environment: dict[str, str] = {}
         self.pool: WorkerPool | None = None
         self.gateway: Gateway | None = None
-        self.sources: list[Any] = []
+        self.sources: list[SqsEventSource] = []
+        self.values: dict[str, Any] = {}
+        # Where `make invoke` finds the running stack's endpoints and resource names.
+        self.ready_file: Path = args.ready_file or self.state_dir / "stack.json"
 
     def start_services(self) -> Template:
         """The blocking part: endpoints up, resources created; returns the template resolved against them."""
@@ -117,6 +116,7 @@ class Stack:
         values: dict[str, Any] = {"JwtIssuer": self.issuer.issuer, "JwtAudience": self.issuer.audience}
         template = Template(self.args.template, values=values)
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
+        self.values = values
         self.aws_environment = {
             **environment_for(dynamodb_endpoint),
             "AWS_ENDPOINT_URL_SQS": moto_endpoint,
@@ -180,8 +180,6 @@ class Stack:
         print("Ctrl-C stops everything.\n", flush=True)
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
-        if self.args.ready_file is None:
-            return
         ready = {
             "url": url,
             "pid": os.getpid(),
@@ -189,10 +187,12 @@ class Stack:
             "moto": self.moto.endpoint,
             "token_file": str(token_file),
             "worker_pids": self.pool.pids() if self.pool else [],
+            "values": self.values,
+            "aws_environment": self.aws_environment,
         }
-        temporary = self.args.ready_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(ready))
-        temporary.replace(self.args.ready_file)
+        temporary = self.ready_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(ready, default=str))
+        temporary.replace(self.ready_file)
 
     async def stop_async(self) -> None:
         if self.gateway is not None:
@@ -205,8 +205,7 @@ class Stack:
     def stop_services(self) -> None:
         self.moto.stop()
         self.dynamodb.stop()
-        if self.args.ready_file is not None:
-            self.args.ready_file.unlink(missing_ok=True)
+        self.ready_file.unlink(missing_ok=True)
 
 
 def _print(line: str) -> None:

@@ -77,3 +77,33 @@ def test_fixture_through_the_invoker_gives_the_status_its_name_promises(name, en
         assert body["error"] == error
     for line in completed.stderr.splitlines():  # the function's log lines, each a JSON record
         assert json.loads(line)["service"] == "delegated-admin-hooks"
+
+
+def test_invoker_reaches_the_running_local_stack(local_stack):
+    """While `make run` is up, `make invoke` uses its DynamoDB Local: it reads what the API wrote."""
+    import urllib.request
+
+    token = local_stack.issuer.mint(["custom-data:write"])
+    data = {"departments": ["IT", "Legal", "Payroll"], "written_by": "test_invoker_reaches_the_running_local_stack"}
+    request = urllib.request.Request(
+        f"{local_stack.url}/custom-data",
+        data=json.dumps({"data": data}).encode(),
+        method="PUT",
+        headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "local.invoke", "CustomDataFunction", "events/custom-data-read.json"]
+        + ["--stack", str(local_stack.state_dir / "ready.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    response = json.loads(completed.stdout)
+    assert json.loads(response["body"])["data"] == data
