@@ -17,13 +17,13 @@ from typing import Any
 
 from bench.figures import Figure, percentile
 from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
+from local.environment import Environment
 from local.moto_server import MotoServer
 from local.template import Template
 from tests.fixtures.functions import http_event
 from tests.fixtures.registration import (
     ACCEPT_ROUTE,
     INTAKE,
-    Environment,
     RegistrationStack,
     SlackReceiver,
     aws_environment,

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
+from local.environment import temporary_environment
 from local.template import ROOT, Template
 
 from .figures import Figure, percentile
@@ -47,17 +48,8 @@ def _dynamodb() -> Iterator[str]:
     """A DynamoDB Local with the template's tables; the environment points at it meanwhile."""
     with DynamoDBLocal() as server:
         table = create_tables(Template(), server.endpoint)["Table"]
-        variables = {**environment_for(server.endpoint), "TABLE_NAME": table}
-        saved = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
-        try:
+        with temporary_environment({**environment_for(server.endpoint), "TABLE_NAME": table}):
             yield table
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def _timed_reads(storage: Any, calls: int, fresh: bool) -> tuple[list[float], list[float]]:

@@ -1,0 +1,221 @@
+"""Warm invocation and cold start of every hook function, each beside its baseline in the same run.
+
+Warm: the function's real handler, loaded once as a warm container holds it, called in this
+process with an events/ fixture, against a bare handler that parses the same event's body and
+returns a constant. The two are interleaved in short rounds so that a noisy neighbour slows both
+alike; the overhead is the difference of their p50s.
+
+Cold: a fresh interpreter that imports the function's app module exactly as the Lambda runtime
+does (CodeUri as the working directory, the layer on PYTHONPATH, the template's environment),
+against a fresh interpreter that imports only Powertools' Logger. Each figure is the median wall
+time of 9 runs, interleaved with the baseline's. The 1.5x target applies to the functions that
+must start without boto3 (`starts_without_aws_sdk`): the hook functions, which import it only when
+a hook first touches storage, and functions granted no AWS service at all.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from local.lambda_runtime import context_for, load_handler
+from local.template import ROOT, Function, Template
+
+from .figures import Figure, median, percentile
+
+GROUP = "invoke"
+EVENTS = ROOT / "events"
+# One success-path fixture per hook function: the request a dashboard sends most.
+WARM_EVENTS = {
+    "FilterFunction": "filter-own-department.json",
+    "AccessFunction": "access-read-user-own-department.json",
+    "WriteFunction": "write-create-own-department.json",
+    "MembershipsFunction": "memberships-own-department.json",
+    "SettingsFunction": "settings-department-title.json",
+    "CustomDomainFunction": "custom-domain-not-configured.json",
+}
+WARM_ROUNDS = 20
+WARM_CALLS_PER_ROUND = 100
+WARM_TARGET_US = 150.0
+COLD_RUNS = 9
+COLD_TARGET_RATIO = 1.5
+BASELINE_IMPORT = "from aws_lambda_powertools import Logger"
+PROFILE_VARIABLE = "BENCH_PROFILE"
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def bare_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The least a Lambda behind an HTTP API can do: parse the body and answer a constant."""
+    json.loads(event["body"])
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": '{"ok":true}'}
+
+
+def builds_hook_function(function: Function) -> bool:
+    """True when the function's handler module wires the layer's `HookFunction` (read from its source).
+
+    A hook function reaches AWS only through `ctx.read()` / `ctx.cache` and friends, which import
+    boto3 on first use: its cold start must not pay for it, whatever its role may do.
+    """
+    module = function.code_uri / f"{function.handler.rpartition('.')[0].replace('.', '/')}.py"
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "HookFunction"
+        for node in ast.walk(tree)
+    )
+
+
+def starts_without_aws_sdk(template: Template, function: Function) -> bool:
+    """True for the functions whose cold start must not import boto3: the hook functions, and any
+    function whose role is granted no AWS service (Policies) and so could not use it anyway."""
+    granted = template.resources[function.logical_id].get("Properties", {}).get("Policies")
+    return builds_hook_function(function) or not granted
+
+
+def _time_calls(handler: Handler, event: dict[str, Any], function: Function, calls: int) -> list[float]:
+    """Microseconds of each of `calls` invocations (one LambdaContext per round, built outside the timing)."""
+    context = context_for(function)
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter_ns()
+        handler(event, context)
+        samples.append((time.perf_counter_ns() - started) / 1000)
+    return samples
+
+
+@contextmanager
+def _logs_to_devnull() -> Iterator[None]:
+    """Send the runtime's log records to /dev/null: a bench table, not thousands of JSON lines.
+
+    The records are still built, redacted and serialised (what the function pays in Lambda); only
+    the terminal is spared. Powertools' handler keeps the stream it was given, so it is swapped
+    there, and put back afterwards for the other bench modules.
+    """
+    from dahooks.logs import logger
+
+    handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
+    with open(os.devnull, "w") as devnull:
+        previous = [handler.setStream(devnull) for handler in handlers]
+        try:
+            yield
+        finally:
+            for handler, stream in zip(handlers, previous, strict=True):
+                handler.setStream(stream)
+
+
+def warm_figures(template: Template) -> list[Figure]:
+    functions = template.functions()
+    loaded = {logical_id: load_handler(functions[logical_id]) for logical_id in WARM_EVENTS if logical_id in functions}
+    with _logs_to_devnull():
+        figures = [_warm_figure(logical_id, handler, functions[logical_id]) for logical_id, handler in loaded.items()]
+        if os.environ.get(PROFILE_VARIABLE):
+            slowest = max(loaded, key=lambda logical_id: _p50_of(figures, logical_id))
+            _profile(loaded[slowest], functions[slowest])
+    return figures
+
+
+def _p50_of(figures: list[Figure], logical_id: str) -> float:
+    figure = next(f for f in figures if f.name.startswith(f"warm {logical_id} "))
+    return float(figure.value.split(" ", 1)[0]) if figure.met is not None else 0.0
+
+
+def _profile(handler: Handler, function: Function) -> None:
+    """Where the slowest warm function spends its time (`BENCH_PROFILE=1 make bench ONLY=invoke`)."""
+    from pyinstrument import Profiler
+
+    event = json.loads((EVENTS / WARM_EVENTS[function.logical_id]).read_text(encoding="utf-8"))
+    profiler = Profiler(interval=0.0001)
+    with profiler:
+        for _ in range(WARM_ROUNDS):
+            _time_calls(handler, event, function, WARM_CALLS_PER_ROUND)
+    print(f"\nprofile of warm {function.logical_id}:", file=sys.stderr)
+    print(profiler.output_text(unicode=True, color=False), file=sys.stderr)
+
+
+def _warm_figure(logical_id: str, handler: Handler, function: Function) -> Figure:
+    event = json.loads((EVENTS / WARM_EVENTS[logical_id]).read_text(encoding="utf-8"))
+    status = handler(event, context_for(function))["statusCode"]
+    if status != 200:
+        return Figure(GROUP, f"warm {logical_id}", f"fixture answered {status}, not 200")
+    _time_calls(handler, event, function, WARM_CALLS_PER_ROUND)  # warm-up: caches, branch predictors
+    _time_calls(bare_handler, event, function, WARM_CALLS_PER_ROUND)
+    hook_samples: list[float] = []
+    bare_samples: list[float] = []
+    for _ in range(WARM_ROUNDS):
+        hook_samples += _time_calls(handler, event, function, WARM_CALLS_PER_ROUND)
+        bare_samples += _time_calls(bare_handler, event, function, WARM_CALLS_PER_ROUND)
+    overhead = percentile(hook_samples, 0.5) - percentile(bare_samples, 0.5)
+    return Figure(
+        GROUP,
+        f"warm {logical_id} (us p50/p99)",
+        f"{percentile(hook_samples, 0.5):.0f} / {percentile(hook_samples, 0.99):.0f} (overhead {overhead:.0f} p50)",
+        f"bare {percentile(bare_samples, 0.5):.0f} / {percentile(bare_samples, 0.99):.0f}",
+        f"overhead <= {WARM_TARGET_US:.0f} us p50",
+        overhead <= WARM_TARGET_US,
+    )
+
+
+def cold_command(function: Function | None, code: str | None = None) -> tuple[list[str], dict[str, str], str]:
+    """The interpreter command, environment and working directory of one cold start.
+
+    `function=None` is the baseline. Both run with the same interpreter, PYTHONPATH and flags, so
+    the only difference is what is imported. `code` runs after the import (the tests use it to look
+    at `sys.modules` after the very start the bench times).
+    """
+    layers = [str(path) for path in function.layers] if function else [str(ROOT / "layers" / "runtime")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(layers), "PYTHONDONTWRITEBYTECODE": "1"}
+    if function is None:
+        return [sys.executable, "-c", f"{BASELINE_IMPORT}\n{code or ''}"], env, str(ROOT)
+    env.update(function.environment)
+    env["AWS_LAMBDA_FUNCTION_NAME"] = function.logical_id
+    module = function.handler.rpartition(".")[0]
+    return [sys.executable, "-c", f"import {module}\n{code or ''}"], env, str(function.code_uri)
+
+
+def _cold_ms(function: Function | None) -> float:
+    command, env, cwd = cold_command(function)
+    started = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, check=True)  # noqa: S603 - our own interpreter and module
+    return (time.perf_counter() - started) * 1000
+
+
+def cold_figures(template: Template) -> list[Figure]:
+    functions = list(template.functions().values())
+    # Bytecode is compiled once here, as `sam build` ships it; the timed runs then only read it.
+    for function in [None, *functions]:
+        command, env, cwd = cold_command(function)
+        subprocess.run(command, env={**env, "PYTHONDONTWRITEBYTECODE": ""}, cwd=cwd, check=True)  # noqa: S603
+    samples: dict[str, list[float]] = {"baseline": [], **{f.logical_id: [] for f in functions}}
+    for _ in range(COLD_RUNS):
+        samples["baseline"].append(_cold_ms(None))
+        for function in functions:
+            samples[function.logical_id].append(_cold_ms(function))
+    baseline = median(samples["baseline"])
+    figures = []
+    for function in functions:
+        value = median(samples[function.logical_id])
+        storage_free = starts_without_aws_sdk(template, function)
+        figures.append(
+            Figure(
+                GROUP,
+                f"cold {function.logical_id} (ms, median of {COLD_RUNS})",
+                f"{value:.1f} ({value / baseline:.2f}x)",
+                f"Logger only {baseline:.1f}",
+                f"<= {COLD_TARGET_RATIO}x" if storage_free else "(uses AWS from the start: no target)",
+                value <= COLD_TARGET_RATIO * baseline if storage_free else None,
+            )
+        )
+    return figures
+
+
+def run() -> list[Figure]:
+    template = Template()
+    return [*warm_figures(template), *cold_figures(template)]

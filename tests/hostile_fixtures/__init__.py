@@ -1,0 +1,1 @@
+"""Helpers the hostile-input tests share (the OpenAPI document, JSON strategies)."""

@@ -1,0 +1,153 @@
+"""Property tests: whatever a caller sends and whatever a hook returns, the answer is one §4 documents.
+
+Any JSON value as a hook request body, through each real handler, is either accepted (a 200
+matching openapi.yaml, or the hook's own `HookError` refusal) or refused with 400 `InvalidRequest`
+naming the field — never a 500, never an exception out of the handler. The validators behind the
+other routes, and the result checkers, are held to the same rule. Examples are bounded so the
+suite stays fast; `--hypothesis-seed` reproduces a failure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from dahooks.exceptions import InvalidRequestError
+from dahooks.registration.sources import from_accept_body
+from dahooks.results import RESULT_CHECKERS, ResultShapeError
+from dahooks.storage.api import parse_if_match, parse_put_body
+from dahooks.validation import parse_json_object, validate_hook_request
+from local.template import Template
+from tests.fixtures.functions import http_event
+from tests.hostile_fixtures.openapi import response_validator, schema_validator
+from tests.hostile_fixtures.strategies import hook_bodies, hook_results, json_values, request_bodies, users
+
+# The synchronous hook routes of the template, each with the function that serves it.
+HOOK_ROUTES = {
+    route.path: route.function
+    for route in Template().routes()
+    if route.path.startswith("/hooks/") and route.path != "/hooks/post-user-registration"
+}
+RESULT_SCHEMAS = {
+    "filter": "FilterResult",
+    "access": "AccessResult",
+    "write": "WriteResult",
+    "memberships": "MembershipsResult",
+    "settings": "SettingsResult",
+    "custom-domain": "CustomDomainResult",
+}
+HANDLER_EXAMPLES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+FAST_EXAMPLES = settings(max_examples=300, deadline=None)
+
+
+def assert_invalid_request(body: dict[str, Any]) -> None:
+    assert body["error"] == "InvalidRequest", body
+    assert isinstance(body.get("field"), str), body
+    assert body["field"], body
+    assert isinstance(body["message"], str), body
+    assert body["message"], body
+
+
+def refused_field(check: Callable[..., Any], *args: Any) -> str | None:
+    """None when `check(*args)` accepts; the field its `InvalidRequestError` names when it refuses.
+
+    Any other exception propagates, and fails the property.
+    """
+    try:
+        check(*args)
+    except InvalidRequestError as error:
+        return error.field
+    return None
+
+
+def test_every_synchronous_hook_route_is_covered():
+    assert set(HOOK_ROUTES) == {f"/hooks/{name}" for name in RESULT_CHECKERS}
+
+
+@pytest.mark.parametrize("path", sorted(HOOK_ROUTES))
+@HANDLER_EXAMPLES
+@given(body=request_bodies)
+def test_any_json_body_is_accepted_refused_by_the_hook_or_a_400_naming_the_field(invoke, path, body):
+    status, answer = invoke(HOOK_ROUTES[path], http_event(f"POST {path}", body))
+    event(f"{status} {answer.get('error', '')}")  # --hypothesis-show-statistics: every outcome is reached
+
+    assert status in (200, 400, 403), answer
+    if status == 200:
+        assert response_validator("POST", path, 200).is_valid(answer), answer
+    elif answer["error"] == "HookError":
+        assert status == (403 if path == "/hooks/access" else 400)
+        assert response_validator("POST", path, status).is_valid(answer), answer
+    else:
+        assert status == 400
+        assert_invalid_request(answer)
+
+
+@pytest.mark.parametrize("path", sorted(HOOK_ROUTES))
+@HANDLER_EXAMPLES
+@given(raw=st.text(max_size=60) | st.binary(max_size=60).map(lambda b: b.decode("latin-1")))
+def test_any_text_as_a_body_is_a_400_naming_the_body_unless_it_is_a_json_object(invoke, path, raw):
+    status, answer = invoke(HOOK_ROUTES[path], http_event(f"POST {path}", None, raw=raw))
+
+    try:
+        is_object = isinstance(json.loads(raw), dict)
+    except ValueError:
+        is_object = False
+    if not is_object:
+        assert status == 400
+        assert_invalid_request(answer)
+        assert answer["field"] == "body"
+
+
+@pytest.mark.parametrize("hook_name", sorted(RESULT_CHECKERS))
+@FAST_EXAMPLES
+@given(body=hook_bodies)
+def test_request_validator_passes_or_raises_invalid_request_with_a_field(hook_name, body):
+    assert refused_field(validate_hook_request, hook_name, body) != ""
+
+
+@FAST_EXAMPLES
+@given(raw=st.binary(max_size=80) | json_values.map(lambda v: json.dumps(v).encode()))
+def test_body_parser_returns_an_object_or_raises_invalid_request_about_the_body(raw):
+    assert refused_field(parse_json_object, raw) in (None, "body")
+
+
+@pytest.mark.parametrize("hook_name", sorted(RESULT_CHECKERS))
+@FAST_EXAMPLES
+@given(result=hook_results)
+def test_result_checker_normalises_to_the_documented_body_or_raises_result_shape_error(hook_name, result):
+    try:
+        normalised = RESULT_CHECKERS[hook_name](result)
+    except ResultShapeError:
+        return
+    errors = [e.message for e in schema_validator(RESULT_SCHEMAS[hook_name]).iter_errors(normalised)]
+    assert errors == []
+
+
+@FAST_EXAMPLES
+@given(body=st.fixed_dictionaries({"user": users | json_values}, optional={"context": json_values}))
+def test_registration_body_becomes_a_registration_or_a_400_naming_the_field(body):
+    assert refused_field(from_accept_body, body) != ""
+
+
+@FAST_EXAMPLES
+@given(body=st.fixed_dictionaries({"data": json_values}) | json_values)
+def test_custom_data_put_body_is_data_or_a_400_naming_the_field(body):
+    assert refused_field(parse_put_body, json.dumps(body).encode()) != ""
+
+
+@FAST_EXAMPLES
+@given(value=st.text(max_size=30) | st.integers().map(str) | st.none())
+def test_if_match_is_a_version_or_a_400_naming_the_header(value):
+    field = refused_field(parse_if_match, value)
+
+    assert field in (None, "If-Match")
+    if field is None:
+        version = parse_if_match(value)
+        assert version is None or version >= 0
