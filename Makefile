@@ -37,7 +37,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: install node_modules/.installed lint sam-check ## run every check: lint, the template (cfn-lint, sam validate, sam build), tests
+test: install node_modules/.installed lint typecheck sam-check ## run every check: ruff, mypy, the template (cfn-lint, sam validate, sam build), pytest
 	$(PY) -m pytest
 
 lint: install ## ruff, and cfn-lint on the template
