@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from . import config, storage
@@ -21,7 +20,7 @@ from .deadline import DeadlineExceeded
 from .defaults import default_result
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
 from .hooks import call_hook, load_hook, wants_callback
-from .logs import logger
+from .logs import logger, with_invocation_context
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
 from .results import RESULT_CHECKERS, ResultShapeError, require_json
 from .validation import parse_json_object, read_body, validate_hook_request
@@ -52,10 +51,7 @@ class HookFunction:
         # Custom data and the cache (§5): built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_DEADLINE_MARGIN_MS) / 1000
-        # log_event=False whatever the environment says: an event body carries passwords.
-        self._handle = logger.inject_lambda_context(
-            correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False, clear_state=True
-        )(self._respond)
+        self._handle = with_invocation_context(self._respond)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return self._handle(event, context)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 
 from . import config
 
@@ -103,3 +105,20 @@ logger = Logger(
     service=config.env_str(config.SERVICE_NAME, "delegated-admin-hooks"),
     json_serializer=_redacting_dumps,
 )
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def with_invocation_context(handler: Handler, *, http_api: bool = True) -> Handler:
+    """`handler` with every record carrying the Lambda context and, for HTTP API events, API
+    Gateway's request id as `correlation_id`; the keys are cleared between invocations.
+
+    The event itself is never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says: a request body
+    carries passwords, and a registration personal data.
+    """
+    return logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_HTTP if http_api else None,
+        log_event=False,
+        clear_state=True,
+    )(handler)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..exceptions import DahooksError
-from ..logs import logger
+from ..logs import logger, with_invocation_context
 from ..responses import error_response, json_response, request_id_of
 from ..validation import parse_json_object, read_body
 from .model import Registration
@@ -27,10 +26,7 @@ class RegistrationIntake:
 
     def __init__(self, queue: RegistrationQueue | None = None) -> None:
         self.queue = queue or RegistrationQueue()
-        # log_event=False: a registration carries personal data, and a Cognito event may carry more.
-        self._handle = logger.inject_lambda_context(
-            correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False, clear_state=True
-        )(self._dispatch)
+        self._handle = with_invocation_context(self._dispatch)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return self._handle(event, context)

@@ -22,7 +22,7 @@ from .. import config
 from ..deadline import DeadlineExceeded
 from ..exceptions import HookTimeoutError
 from ..hooks import call_hook, load_hook, wants_callback
-from ..logs import logger
+from ..logs import logger, with_invocation_context
 from .idempotency import dynamodb_persistence, idempotency_config, once_per_registration
 from .masking import secret_mask
 from .queue import RegistrationQueue
@@ -59,7 +59,7 @@ class RegistrationWorker:
         self._idempotency = idempotency_config()
         self._lock = threading.Lock()
         logger.addFilter(secret_mask)
-        self._handle = logger.inject_lambda_context(log_event=False, clear_state=True)(self._process)
+        self._handle = with_invocation_context(self._process, http_api=False)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return self._handle(event, context)

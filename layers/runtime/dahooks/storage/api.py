@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..exceptions import DahooksError, InvalidRequestError
-from ..logs import logger
+from ..logs import logger, with_invocation_context
 from ..responses import JSON_HEADERS, error_response, json_response, jwt_claims_of, request_id_of
 from ..validation import parse_json_object, read_body
 from . import Storage, from_environment
@@ -70,9 +69,7 @@ class CustomDataApi:
         self.app.not_found(self._not_found)
         self.app.exception_handler(DahooksError)(self._error)
         self.app.exception_handler(Exception)(self._crash)
-        self._handle = logger.inject_lambda_context(
-            correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False, clear_state=True
-        )(self.app.resolve)
+        self._handle = with_invocation_context(self.app.resolve)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return self._handle(event, context)
