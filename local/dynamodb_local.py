@@ -18,9 +18,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from local.processes import ServerProcess
 from local.template import ROOT
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
-class DynamoDBLocal:
+class DynamoDBLocal(ServerProcess):
     """One DynamoDB Local process, bound to 127.0.0.1; a context manager that starts and stops it.
 
     `-sharedDb` is always passed: without it DynamoDB Local keeps one database per access key and
@@ -174,15 +174,6 @@ class DynamoDBLocal:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
-
-    def __enter__(self) -> DynamoDBLocal:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def local_client(endpoint: str) -> Any:

@@ -20,15 +20,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from types import TracebackType
 
-from .processes import stop_process
+from .processes import ServerProcess, stop_process
 
 READY_PREFIX = "moto-ready "
 START_TIMEOUT_S = 60.0
 
 
-class MotoServer:
+class MotoServer(ServerProcess):
     """A moto server on a loopback port, started by `start` and ended by `stop` (or `with`)."""
 
     def __init__(self, log_path: Path | None = None) -> None:
@@ -79,15 +78,6 @@ class MotoServer:
         if process.stdout:
             process.stdout.close()
         self.endpoint = None
-
-    def __enter__(self) -> MotoServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def _serve(port: int) -> None:

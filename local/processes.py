@@ -7,8 +7,32 @@ way: SIGTERM, a short grace period, then SIGKILL, and always a `wait` so no zomb
 from __future__ import annotations
 
 import subprocess
+from types import TracebackType
+from typing import Self
 
 GRACE_S = 3.0
+
+
+class ServerProcess:
+    """A local server in a child process: `start()` returns its endpoint, `stop()` ends it.
+
+    Used as a context manager, it is started on entry and stopped on exit, whatever happened.
+    """
+
+    def start(self, port: int = 0) -> str:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
 
 
 def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace_s: float = GRACE_S) -> None:

@@ -17,17 +17,12 @@ import pytest
 from dahooks import HookFunction
 from dahooks.validation import MAX_BODY_BYTES
 from local.lambda_runtime import LambdaContext
-from local.template import Template
-from tests.fixtures.functions import http_event
+from tests.fixtures.functions import http_event, synchronous_hook_routes
 from tests.hostile_fixtures.functions.faulty.hook import CRASH_SECRET
 from tests.hostile_fixtures.openapi import schema_validator
 
 FUNCTIONS = Path(__file__).parent / "hostile_fixtures" / "functions"
-HOOK_ROUTES = {
-    route.path: route.function
-    for route in Template().routes()
-    if route.path.startswith("/hooks/") and route.path != "/hooks/post-user-registration"
-}
+HOOK_ROUTES = synchronous_hook_routes()
 # Every route that reads a JSON body, with the function serving it.
 BODY_ROUTES = {
     **{f"POST {path}": function for path, function in HOOK_ROUTES.items()},

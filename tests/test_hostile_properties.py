@@ -22,17 +22,12 @@ from dahooks.registration.sources import from_accept_body
 from dahooks.results import RESULT_CHECKERS, ResultShapeError
 from dahooks.storage.api import parse_if_match, parse_put_body
 from dahooks.validation import parse_json_object, validate_hook_request
-from local.template import Template
-from tests.fixtures.functions import http_event
+from tests.fixtures.functions import http_event, synchronous_hook_routes
 from tests.hostile_fixtures.openapi import response_validator, schema_validator
 from tests.hostile_fixtures.strategies import hook_bodies, hook_results, json_values, request_bodies, users
 
 # The synchronous hook routes of the template, each with the function that serves it.
-HOOK_ROUTES = {
-    route.path: route.function
-    for route in Template().routes()
-    if route.path.startswith("/hooks/") and route.path != "/hooks/post-user-registration"
-}
+HOOK_ROUTES = synchronous_hook_routes()
 RESULT_SCHEMAS = {
     "filter": "FilterResult",
     "access": "AccessResult",
