@@ -48,11 +48,33 @@ def all_scopes(routes: list[Route]) -> list[str]:
     return sorted({scope for route in routes for scope in route.scopes})
 
 
-def curl_line(route: Route, url: str, token_file: Path) -> str:
+def sample_bodies(template_root: Path, state_dir: Path) -> dict[str, Path]:
+    """A request body per route key, taken from the first succeeding events/ fixture of that route.
+
+    Written under `<state>/requests/` so that the printed curl lines send a request the route
+    accepts (`-d @file`), not an empty object it would refuse.
+    """
+    bodies: dict[str, Path] = {}
+    for fixture in sorted((template_root / "events").glob("*.json")):
+        if fixture.stem.endswith(("-invalid", "-refused")):
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            event = json.loads(fixture.read_text(encoding="utf-8"))
+            route_key, body = event.get("routeKey"), event.get("body")
+            if route_key and body and route_key not in bodies:
+                path = state_dir / "requests" / f"{fixture.stem}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(body, encoding="utf-8")
+                bodies[route_key] = path
+    return bodies
+
+
+def curl_line(route: Route, url: str, token_file: Path, body_file: Path | None = None) -> str:
     auth = f' -H "Authorization: Bearer $(cat {_display(token_file)})"' if route.authorized else ""
-    body = " -H 'content-type: application/json' -d '{}'" if route.method in ("POST", "PUT", "PATCH") else ""
-    if route.path == "/custom-data" and route.method == "PUT":
-        body = " -H 'content-type: application/json' -d '{\"data\": {}}'"
+    body = ""
+    if route.method in ("POST", "PUT", "PATCH"):
+        data = f"@{_display(body_file)}" if body_file else "'{}'"
+        body = f" -H 'content-type: application/json' -d {data}"
     return f"curl -s -X {route.method} {url}{route.path}{auth}{body}"
 
 
@@ -172,10 +194,11 @@ class Stack:
         print(f"Token with every scope ({' '.join(all_scopes(routes))}) in {_display(token_file)}\n")
         path_width = max(len(route.path) for route in routes) if routes else 0
         function_width = max(len(route.function) for route in routes) if routes else 0
+        bodies = sample_bodies(self.args.template.resolve().parent, self.state_dir)
         for route in sorted(routes, key=lambda r: (r.path, r.method)):
             scopes = f"scope {' '.join(route.scopes)}" if route.scopes else ("token" if route.authorized else "open")
             print(f"  {route.method:6} {route.path:{path_width}}  {route.function:{function_width}}  {scopes}")
-            print(f"         {curl_line(route, url, token_file)}")
+            print(f"         {curl_line(route, url, token_file, bodies.get(route.route_key))}")
         print(f"\nLogs: {_display(self.state_dir / 'logs')}/<LogicalId>.log  (make logs FUNCTION=<LogicalId>)")
         print("Ctrl-C stops everything.\n", flush=True)
 

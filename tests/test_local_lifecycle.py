@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local.template import ROOT, TEMPLATE
+from local.template import ROOT, TEMPLATE, Template
 from tests.fixtures.stack import start_stack
 
 
@@ -67,3 +67,21 @@ def test_the_stack_refuses_to_listen_on_a_non_loopback_address(tmp_path: Path) -
     assert completed.returncode == 2
     assert "refusing to listen on 0.0.0.0" in completed.stderr
     assert not (tmp_path / "dynamodb").exists()  # it refused before starting anything
+
+
+def test_every_printed_curl_line_of_the_real_template_is_answered_by_its_function(local_stack) -> None:
+    """`make run` prints a ready curl line per route; each, run as printed, gets a 2xx from its function."""
+    console = (local_stack.state_dir / "stack.out").read_text()
+    lines = [line.strip() for line in console.splitlines() if line.strip().startswith("curl ")]
+
+    assert len(lines) == len(Template().routes())
+    for line in lines:
+        completed = subprocess.run(
+            ["bash", "-c", line + " -o /dev/null -w '%{http_code}'"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        assert completed.stdout.startswith("2"), (line, completed.stdout)
