@@ -14,7 +14,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from . import config
+
 T = TypeVar("T")
+
+DEFAULT_MARGIN_MS = 500.0
+
+
+def margin_seconds() -> float:
+    """What is kept back from the Lambda's remaining time, so the handler can still answer a hook
+    that ran out of its own (HOOK_DEADLINE_MARGIN_MS, 500 ms by default)."""
+    return config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_MARGIN_MS) / 1000
 
 
 class DeadlineExceeded(BaseException):

@@ -14,18 +14,16 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from . import config, storage
+from . import storage
 from .context import Container, Context, Request
-from .deadline import DeadlineExceeded
+from .deadline import DeadlineExceeded, margin_seconds
 from .defaults import default_result
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
 from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger, with_invocation_context
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
-from .results import RESULT_CHECKERS, ResultShapeError, require_json
+from .results import RESULT_CHECKERS
 from .validation import parse_json_object, read_body, validate_hook_request
-
-DEFAULT_DEADLINE_MARGIN_MS = 500.0
 
 
 class HookFunction:
@@ -50,7 +48,7 @@ class HookFunction:
         self.check_result = RESULT_CHECKERS[hook_name]
         # Custom data and the cache (§5): built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
-        self.deadline_margin = config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_DEADLINE_MARGIN_MS) / 1000
+        self.deadline_margin = margin_seconds()
         self._handle = with_invocation_context(self._respond)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -64,7 +62,7 @@ class HookFunction:
             validate_hook_request(self.hook_name, body)
             ctx = self._context(body, event, request_id)
             logger.append_keys(actor=ctx.request.user.get("user_id"))
-            return json_response(200, self._run(ctx, body, context))
+            return self._run(ctx, body, context)
         except HookError as error:
             # §4: a refusal is 403 from the access hook (access denied), 400 from the others.
             status = 403 if self.hook_name == "access" else error.status
@@ -89,8 +87,9 @@ class HookFunction:
         )
 
     def _run(self, ctx: Context, body: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """The hook's outcome as the 200 response, or the error the handler answers with."""
         if self.hook is None:
-            return self.check_result(default_result(self.hook_name, body))
+            return json_response(200, self.check_result(default_result(self.hook_name, body)))
         seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
         started = time.monotonic()
         try:
@@ -110,7 +109,9 @@ class HookFunction:
             logger.exception(f"the {self.hook_name} hook raised an exception")
             raise HookFailedError(f"The {self.hook_name} hook failed.") from None
         try:
-            return require_json(self.check_result(result))
-        except ResultShapeError as problem:
+            return json_response(200, self.check_result(result))
+        except (ValueError, TypeError, RecursionError) as problem:
+            # ResultShapeError (a ValueError) from the checker, which sees the outer shape only, or
+            # json.dumps refusing what is inside: a datetime, a set, NaN or a cycle.
             logger.error(f"the {self.hook_name} hook returned a result of the wrong shape: {problem}")
             raise HookFailedError(f"The {self.hook_name} hook returned an invalid result.") from None

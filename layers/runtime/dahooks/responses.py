@@ -11,10 +11,11 @@ JSON_HEADERS = {"content-type": "application/json"}
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """A response whose body is `body` as JSON; NaN and Infinity are refused (ValueError): they are not JSON."""
     return {
         "statusCode": status,
         "headers": {**JSON_HEADERS, **(headers or {})},
-        "body": json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        "body": json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False),
     }
 
 

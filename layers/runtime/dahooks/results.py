@@ -7,7 +7,6 @@ raises `ResultShapeError` for anything else, which the handler reports as 500 `H
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -88,20 +87,6 @@ def check_custom_domain(result: Any) -> dict[str, Any]:
     if isinstance(result, dict) and set(result) == {"useCanonicalDomain"} and result["useCanonicalDomain"] is True:
         return {"useCanonicalDomain": True}
     raise ResultShapeError("expected {}, {'customDomain': host} or {'useCanonicalDomain': true}")
-
-
-def require_json(body: dict[str, Any]) -> dict[str, Any]:
-    """`body` if JSON can carry it; a datetime, a set, NaN or a cycle inside a result is a wrong shape.
-
-    The checkers look at the outer shape only. Without this, such a value would fail later, while
-    the response is serialised, outside the handler's error handling (a bare Lambda error instead
-    of the §4 HookFailed), or would go out as `NaN`, which is not JSON.
-    """
-    try:
-        json.dumps(body, allow_nan=False)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise ResultShapeError(f"expected JSON values only ({exc})") from None
-    return body
 
 
 RESULT_CHECKERS: dict[str, Callable[[Any], dict[str, Any]]] = {

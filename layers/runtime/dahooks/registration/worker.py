@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from .. import config
-from ..deadline import DeadlineExceeded
+from ..deadline import DeadlineExceeded, margin_seconds
 from ..exceptions import HookTimeoutError
 from ..hooks import call_hook, load_hook, wants_callback
 from ..logs import logger, with_invocation_context
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 HOOK_NAME = "post-user-registration"
-DEFAULT_DEADLINE_MARGIN_MS = 500.0
 
 
 class RegistrationWorker:
@@ -53,7 +51,7 @@ class RegistrationWorker:
         self.with_callback = self.hook is not None and wants_callback(self.hook, 2)
         self.queue = queue or RegistrationQueue()
         self.secrets = secrets or Secrets()
-        self.deadline_margin = config.env_float(config.DEADLINE_MARGIN_MS, DEFAULT_DEADLINE_MARGIN_MS) / 1000
+        self.deadline_margin = margin_seconds()
         self._persistence_factory = persistence_factory
         self._run_once: Callable[..., Any] | None = None
         self._idempotency = idempotency_config()

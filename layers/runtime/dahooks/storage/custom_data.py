@@ -150,15 +150,14 @@ class CustomDataStore:
         """The compact JSON of `head`'s version: from memory, the head, or its chunks."""
         if self._copy is not None and self._copy[0] == head.token:
             return self._copy[1], 0.0
-        capacity = 0.0
+        chunks: list[bytes] | None
         if head.inline is not None:
-            body = head.inline
+            chunks, capacity = [head.inline], 0.0
         else:
             chunks, capacity = self._chunks(head)
             if chunks is None:
                 return None, capacity
-            body = b"".join(chunks)
-        raw = codec.decode([body], head.compressed)
+        raw = codec.decode(chunks, head.compressed)
         self._copy = (head.token, raw)
         return raw, capacity
 
