@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dahooks.exceptions import InvalidRequestError
+from dahooks.hook_types import HOOK_TYPES
 from dahooks.registration.sources import from_accept_body
-from dahooks.results import RESULT_CHECKERS, ResultShapeError
+from dahooks.results import ResultShapeError
 from dahooks.storage.api import parse_if_match, parse_put_body
-from dahooks.validation import parse_json_object, validate_hook_request
+from dahooks.validation import parse_json_object
 from tests.fixtures.functions import http_event, synchronous_hook_routes
 from tests.hostile_fixtures.openapi import response_validator, schema_validator
 from tests.hostile_fixtures.strategies import hook_bodies, hook_results, json_values, request_bodies, users
@@ -63,7 +64,7 @@ def refused_field(check: Callable[..., Any], *args: Any) -> str | None:
 
 
 def test_every_synchronous_hook_route_is_covered():
-    assert set(HOOK_ROUTES) == {f"/hooks/{name}" for name in RESULT_CHECKERS}
+    assert set(HOOK_ROUTES) == {f"/hooks/{name}" for name in HOOK_TYPES}
 
 
 @pytest.mark.parametrize("path", sorted(HOOK_ROUTES))
@@ -100,11 +101,11 @@ def test_any_text_as_a_body_is_a_400_naming_the_body_unless_it_is_a_json_object(
         assert answer["field"] == "body"
 
 
-@pytest.mark.parametrize("hook_name", sorted(RESULT_CHECKERS))
+@pytest.mark.parametrize("hook_name", sorted(HOOK_TYPES))
 @FAST_EXAMPLES
 @given(body=hook_bodies)
 def test_request_validator_passes_or_raises_invalid_request_with_a_field(hook_name, body):
-    assert refused_field(validate_hook_request, hook_name, body) != ""
+    assert refused_field(HOOK_TYPES[hook_name].validate_request, body) != ""
 
 
 @FAST_EXAMPLES
@@ -113,12 +114,12 @@ def test_body_parser_returns_an_object_or_raises_invalid_request_about_the_body(
     assert refused_field(parse_json_object, raw) in (None, "body")
 
 
-@pytest.mark.parametrize("hook_name", sorted(RESULT_CHECKERS))
+@pytest.mark.parametrize("hook_name", sorted(HOOK_TYPES))
 @FAST_EXAMPLES
 @given(result=hook_results)
 def test_result_checker_normalises_to_the_documented_body_or_raises_result_shape_error(hook_name, result):
     try:
-        normalised = RESULT_CHECKERS[hook_name](result)
+        normalised = HOOK_TYPES[hook_name].check_result(result)
     except ResultShapeError:
         return
     errors = [e.message for e in schema_validator(RESULT_SCHEMAS[hook_name]).iter_errors(normalised)]

@@ -6,5 +6,6 @@ Wiring only: the hook itself is in hook.py, the runtime in the shared layer (dah
 from pathlib import Path
 
 from dahooks import HookFunction
+from dahooks.hook_types import CUSTOM_DOMAIN
 
-handler = HookFunction("custom-domain", Path(__file__).with_name("hook.py"))
+handler = HookFunction(CUSTOM_DOMAIN, Path(__file__).with_name("hook.py"))

@@ -6,5 +6,6 @@ Wiring only: the hook itself is in hook.py, the runtime in the shared layer (dah
 from pathlib import Path
 
 from dahooks import HookFunction
+from dahooks.hook_types import FILTER
 
-handler = HookFunction("filter", Path(__file__).with_name("hook.py"))
+handler = HookFunction(FILTER, Path(__file__).with_name("hook.py"))

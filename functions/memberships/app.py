@@ -6,5 +6,6 @@ Wiring only: the hook itself is in hook.py, the runtime in the shared layer (dah
 from pathlib import Path
 
 from dahooks import HookFunction
+from dahooks.hook_types import MEMBERSHIPS
 
-handler = HookFunction("memberships", Path(__file__).with_name("hook.py"))
+handler = HookFunction(MEMBERSHIPS, Path(__file__).with_name("hook.py"))

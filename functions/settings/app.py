@@ -6,5 +6,6 @@ Wiring only: the hook itself is in hook.py, the runtime in the shared layer (dah
 from pathlib import Path
 
 from dahooks import HookFunction
+from dahooks.hook_types import SETTINGS
 
-handler = HookFunction("settings", Path(__file__).with_name("hook.py"))
+handler = HookFunction(SETTINGS, Path(__file__).with_name("hook.py"))

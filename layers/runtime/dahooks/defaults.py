@@ -1,4 +1,7 @@
-"""What each hook answers when its function ships no `hook.py` (§1, "not configured")."""
+"""What each hook answers when its function ships no `hook.py` (§1, "not configured").
+
+Each default is in a shape its hook type's result checker accepts; `hook_types` says which is whose.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,23 @@ from typing import Any
 _CREATE_FIELDS = ("email", "password", "connection", "username", "user_metadata", "app_metadata")
 
 
-def default_result(hook_name: str, body: dict[str, Any]) -> Any:
-    """The unconfigured result for `hook_name`, in a shape its result checker accepts."""
-    payload = body.get("payload") or {}
-    if hook_name == "write":
-        if body.get("method") == "update":
-            return payload
-        return {name: payload[name] for name in _CREATE_FIELDS if name in payload}
-    if hook_name == "memberships":
-        return {"memberships": [], "createMemberships": False}
-    if hook_name in ("settings", "custom-domain"):
-        return {}
-    return None  # filter: every user; access: allowed
+def unrestricted(body: dict[str, Any]) -> None:
+    """Filter: every user; access: allowed (both say so with no result)."""
+
+
+def user_as_sent(body: dict[str, Any]) -> dict[str, Any]:
+    """Write: the update as sent, or the fields of a create the Management API accepts."""
+    payload: dict[str, Any] = body.get("payload") or {}
+    if body.get("method") == "update":
+        return payload
+    return {name: payload[name] for name in _CREATE_FIELDS if name in payload}
+
+
+def no_memberships(body: dict[str, Any]) -> dict[str, Any]:
+    """Memberships: none to assign, none to create."""
+    return {"memberships": [], "createMemberships": False}
+
+
+def empty_object(body: dict[str, Any]) -> dict[str, Any]:
+    """Settings: the dashboard's own; custom domain: Auth0's default."""
+    return {}

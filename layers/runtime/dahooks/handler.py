@@ -17,13 +17,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from . import storage
 from .context import Container, Context, Request
 from .deadline import DeadlineExceeded, margin_seconds
-from .defaults import default_result
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
+from .hook_types import HookType, hook_type
 from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger, with_invocation_context
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
-from .results import RESULT_CHECKERS
-from .validation import parse_json_object, read_body, validate_hook_request
+from .validation import parse_json_object, read_body
 
 
 class HookFunction:
@@ -35,17 +34,16 @@ class HookFunction:
 
     def __init__(
         self,
-        hook_name: str,
+        hook: HookType | str,
         hook_path: Path,
         *,
         storage_factory: Callable[[], Any] | None = None,
     ) -> None:
-        if hook_name not in RESULT_CHECKERS:
-            raise ValueError(f"unknown hook type {hook_name!r}")
-        self.hook_name = hook_name
-        self.hook = load_hook(hook_path, f"dahooks_hook_{hook_name.replace('-', '_')}")
+        # A name is looked up now, so that a typo fails when app.py is imported, not on a request.
+        self.hook_type = hook if isinstance(hook, HookType) else hook_type(hook)
+        self.hook_name = self.hook_type.name
+        self.hook = load_hook(hook_path, f"dahooks_hook_{self.hook_name.replace('-', '_')}")
         self.with_callback = self.hook is not None and wants_callback(self.hook, 1)
-        self.check_result = RESULT_CHECKERS[hook_name]
         # Custom data and the cache (§5): built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = margin_seconds()
@@ -59,13 +57,12 @@ class HookFunction:
         logger.append_keys(hook=self.hook_name)
         try:
             body = parse_json_object(read_body(event))
-            validate_hook_request(self.hook_name, body)
+            self.hook_type.validate_request(body)
             ctx = self._context(body, event, request_id)
             logger.append_keys(actor=ctx.request.user.get("user_id"))
             return self._run(ctx, body, context)
         except HookError as error:
-            # §4: a refusal is 403 from the access hook (access denied), 400 from the others.
-            status = 403 if self.hook_name == "access" else error.status
+            status = self.hook_type.refusal_status
             logger.info("the hook refused the request", extra={"status": status, "reason": str(error)})
             return {**error_response(error, request_id), "statusCode": status}
         except DahooksError as error:
@@ -89,7 +86,7 @@ class HookFunction:
     def _run(self, ctx: Context, body: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         """The hook's outcome as the 200 response, or the error the handler answers with."""
         if self.hook is None:
-            return json_response(200, self.check_result(default_result(self.hook_name, body)))
+            return json_response(200, self.hook_type.check_result(self.hook_type.default_result(body)))
         seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
         started = time.monotonic()
         try:
@@ -109,7 +106,7 @@ class HookFunction:
             logger.exception(f"the {self.hook_name} hook raised an exception")
             raise HookFailedError(f"The {self.hook_name} hook failed.") from None
         try:
-            return json_response(200, self.check_result(result))
+            return json_response(200, self.hook_type.check_result(result))
         except (ValueError, TypeError, RecursionError) as problem:
             # ResultShapeError (a ValueError) from the checker, which sees the outer shape only, or
             # json.dumps refusing what is inside: a datetime, a set, NaN or a cycle.

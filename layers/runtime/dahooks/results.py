@@ -8,7 +8,6 @@ raises `ResultShapeError` for anything else, which the handler reports as 500 `H
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 MAX_HOST_NAME = 253
@@ -87,13 +86,3 @@ def check_custom_domain(result: Any) -> dict[str, Any]:
     if isinstance(result, dict) and set(result) == {"useCanonicalDomain"} and result["useCanonicalDomain"] is True:
         return {"useCanonicalDomain": True}
     raise ResultShapeError("expected {}, {'customDomain': host} or {'useCanonicalDomain': true}")
-
-
-RESULT_CHECKERS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "filter": check_filter,
-    "access": check_access,
-    "write": check_write,
-    "memberships": check_memberships,
-    "settings": check_settings,
-    "custom-domain": check_custom_domain,
-}

@@ -101,7 +101,8 @@ def validate_envelope(body: dict[str, Any]) -> None:
 
 
 def validate_access(body: dict[str, Any]) -> None:
-    """The access hook needs to know what is being done to whom."""
+    """The envelope, and what the access hook needs: what is being done to whom."""
+    validate_envelope(body)
     payload = body.get("payload") or {}
     action = expect(payload.get("action"), str, "payload.action", optional=False)
     if action not in ACCESS_ACTIONS:
@@ -110,7 +111,8 @@ def validate_access(body: dict[str, Any]) -> None:
 
 
 def validate_write(body: dict[str, Any]) -> None:
-    """The write hook needs its method, and on update the user as it was."""
+    """The envelope, and what the write hook needs: its method, and on update the user as it was."""
+    validate_envelope(body)
     if body.get("method") is None:
         raise InvalidRequestError("method", "is required and must be 'create' or 'update'")
     payload = expect(body.get("payload"), dict, "payload", optional=False)
@@ -123,15 +125,3 @@ def validate_write(body: dict[str, Any]) -> None:
         expect(membership, str, f"payload.memberships[{index}]", optional=False)
     if body["method"] == "update":
         expect((body.get("request") or {}).get("originalUser"), dict, "request.originalUser", optional=False)
-
-
-# Per-hook checks beyond the envelope; hooks not listed accept any payload object.
-HOOK_VALIDATORS = {"access": validate_access, "write": validate_write}
-
-
-def validate_hook_request(hook_name: str, body: dict[str, Any]) -> None:
-    """Raise `InvalidRequestError` unless `body` is a valid request for `hook_name`."""
-    validate_envelope(body)
-    extra = HOOK_VALIDATORS.get(hook_name)
-    if extra is not None:
-        extra(body)

@@ -13,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..exceptions import DahooksError
+from ..hook_types import POST_USER_REGISTRATION
 from ..logs import logger, with_invocation_context
 from ..responses import error_response, json_response, request_id_of
 from ..validation import parse_json_object, read_body
@@ -32,7 +33,7 @@ class RegistrationIntake:
         return self._handle(event, context)
 
     def _dispatch(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(hook="post-user-registration")
+        logger.append_keys(hook=POST_USER_REGISTRATION)
         if is_cognito_trigger(event):
             return self._cognito(event)
         return self._accept(event)

@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..deadline import DeadlineExceeded, margin_seconds
 from ..exceptions import HookTimeoutError
+from ..hook_types import POST_USER_REGISTRATION
 from ..hooks import call_hook, load_hook, wants_callback
 from ..logs import logger, with_invocation_context
 from .idempotency import dynamodb_persistence, idempotency_config, once_per_registration
@@ -31,8 +32,6 @@ from .sources import from_message
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-
-HOOK_NAME = "post-user-registration"
 
 
 class RegistrationWorker:
@@ -63,7 +62,7 @@ class RegistrationWorker:
         return self._handle(event, context)
 
     def _process(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(hook=HOOK_NAME)
+        logger.append_keys(hook=POST_USER_REGISTRATION)
         self._idempotency.register_lambda_context(context)  # an in-progress mark expires with this invocation
         processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         response: dict[str, Any] = dict(
@@ -116,10 +115,14 @@ class RegistrationWorker:
         seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
         try:
             call_hook(
-                self.hook, (user, hook_context), hook_name=HOOK_NAME, seconds=seconds, with_callback=self.with_callback
+                self.hook,
+                (user, hook_context),
+                hook_name=POST_USER_REGISTRATION,
+                seconds=seconds,
+                with_callback=self.with_callback,
             )
         except DeadlineExceeded:
             # A BaseException inside the hook; the batch processor only records `Exception`s.
-            raise HookTimeoutError(f"The {HOOK_NAME} hook did not finish in time.") from None
+            raise HookTimeoutError(f"The {POST_USER_REGISTRATION} hook did not finish in time.") from None
         logger.info("the post-user-registration hook ran")
         return {"id": registration["id"], "hook": True}
