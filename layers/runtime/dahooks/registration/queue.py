@@ -19,6 +19,7 @@ from .model import Registration
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import ChangeMessageVisibilityBatchRequestEntryTypeDef
 
 # SQS's classic message limit; kept although SQS now takes 1 MiB, so that a registration also fits
 # a queue (or a local emulator) still configured for the old one.
@@ -86,7 +87,7 @@ class RegistrationQueue:
 
         base = config.env_float(settings.RETRY_BASE, settings.DEFAULT_RETRY_BASE)
         cap = config.env_float(settings.RETRY_MAX, settings.DEFAULT_RETRY_MAX)
-        entries = [
+        entries: list[ChangeMessageVisibilityBatchRequestEntryTypeDef] = [
             {
                 "Id": str(index),
                 "ReceiptHandle": record["receiptHandle"],
