@@ -57,9 +57,9 @@ lint: install ## ruff, and cfn-lint on the template
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/cfn-lint template.yaml
 
-typecheck: install ## mypy over the layer, the local stack, and each function (one at a time: every one has a hook.py)
-	$(VENV)/bin/mypy layers/runtime/dahooks local
-	@for function in functions/*/; do $(VENV)/bin/mypy --no-error-summary $$function*.py || exit 1; done
+typecheck: install ## mypy over the layer (strict), the local stack, the tools, and each function with its hook's contract
+	$(VENV)/bin/mypy layers/runtime/dahooks local tools
+	PYTHONPATH=layers/runtime $(PY) -m tools.hook_contracts
 
 invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, without Docker
 	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=AccessFunction EVENT=events/access-read-user.json" >&2; exit 2; }

@@ -6,11 +6,11 @@ users within it; the IT department may access everyone; nobody may delete users.
 allow; `callback(None, user)` allows and replaces the user row (to redact fields, say).
 """
 
-from dahooks import Callback, Context, HookError
+from dahooks import AccessResult, Callback, Context, HookError
 from dahooks.users import department_of
 
 
-def hook(ctx: Context, callback: Callback) -> None:
+def hook(ctx: Context, callback: Callback[AccessResult]) -> None:
     if ctx.payload["action"] == "delete:user":
         return callback(HookError("You are not allowed to delete users."))
 

@@ -4,10 +4,8 @@ Not configured: `{}` keeps Auth0's default. Return `{"customDomain": "login.exam
 one of the tenant's custom domains, or `{"useCanonicalDomain": True}` for the canonical one.
 """
 
-from typing import Any
-
-from dahooks import Context
+from dahooks import Context, CustomDomainResult
 
 
-def hook(ctx: Context) -> dict[str, Any]:
+def hook(ctx: Context) -> CustomDomainResult:
     return {}

@@ -9,9 +9,8 @@ minute at most) and in `ctx.globals` (so a warm container asks DynamoDB nothing 
 """
 
 import time
-from typing import Any
 
-from dahooks import Context
+from dahooks import Context, MembershipsResult
 from dahooks.config import env_list
 from dahooks.users import department_of
 
@@ -41,7 +40,7 @@ def all_departments(ctx: Context) -> list[str]:
     return departments
 
 
-def hook(ctx: Context) -> dict[str, Any]:
+def hook(ctx: Context) -> MembershipsResult:
     department = department_of(ctx.request.user)
     if department is None:
         return {"memberships": [], "createMemberships": False}

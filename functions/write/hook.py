@@ -8,13 +8,13 @@ chosen membership *after* the payload's app_metadata, so a payload cannot smuggl
 
 from typing import Any
 
-from dahooks import Callback, Context, HookError
+from dahooks import Callback, Context, HookError, WriteResult
 from dahooks.users import department_of
 
 PROFILE_FIELDS = ("email", "password", "connection", "user_metadata")
 
 
-def hook(ctx: Context, callback: Callback) -> None:
+def hook(ctx: Context, callback: Callback[WriteResult]) -> None:
     memberships = ctx.payload.get("memberships") or []
     if not memberships:
         return callback(HookError("The user must be created within a department."))

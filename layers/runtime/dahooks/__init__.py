@@ -1,9 +1,36 @@
-"""The runtime shared by every hook function: the ctx, the handler wrapper and their errors."""
+"""The runtime shared by every hook function: the ctx, the handler wrapper, the hook contract and its errors."""
 
 from .context import Context, Request
+from .contract import (
+    AccessResult,
+    Callback,
+    CallbackHook,
+    CustomDomainResult,
+    FilterResult,
+    MembershipsResult,
+    ReturningHook,
+    SettingsResult,
+    User,
+    WriteResult,
+)
 from .exceptions import HookError
 from .handler import HookFunction
-from .hooks import Callback, CallbackHook, ReturningHook
 from .logs import logger
 
-__all__ = ["Callback", "CallbackHook", "Context", "HookError", "HookFunction", "Request", "ReturningHook", "logger"]
+__all__ = [
+    "AccessResult",
+    "Callback",
+    "CallbackHook",
+    "Context",
+    "CustomDomainResult",
+    "FilterResult",
+    "HookError",
+    "HookFunction",
+    "MembershipsResult",
+    "Request",
+    "ReturningHook",
+    "SettingsResult",
+    "User",
+    "WriteResult",
+    "logger",
+]

@@ -15,6 +15,9 @@ from .logs import format_log_args, logger
 if TYPE_CHECKING:
     import requests
 
+    from .storage import Storage
+    from .storage.cache import Cache
+
 
 @dataclass(frozen=True)
 class Request:
@@ -30,8 +33,8 @@ class Container:
 
     globals: dict[str, Any] = field(default_factory=dict)
     _http: requests.Session | None = None
-    _storage: Any = None
-    storage_factory: Callable[[], Any] | None = None
+    _storage: Storage | None = None
+    storage_factory: Callable[[], Storage] | None = None
 
     @property
     def http(self) -> requests.Session:
@@ -42,7 +45,7 @@ class Container:
         return self._http
 
     @property
-    def storage(self) -> Any:
+    def storage(self) -> Storage:
         if self._storage is None:
             if self.storage_factory is None:
                 raise RuntimeError("custom data and the cache are not configured for this function")
@@ -93,7 +96,7 @@ class Context:
         return self.container.storage.update(fn, actor=self._actor())
 
     @property
-    def cache(self) -> Any:
+    def cache(self) -> Cache:
         """The cache shared by every container, in DynamoDB with a TTL."""
         return self.container.storage.cache
 

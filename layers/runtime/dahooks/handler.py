@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -23,6 +23,9 @@ from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger, with_invocation_context
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
 from .validation import parse_json_object, read_body
+
+if TYPE_CHECKING:
+    from .storage import Storage
 
 
 class HookFunction:
@@ -37,7 +40,7 @@ class HookFunction:
         hook: HookType | str,
         hook_path: Path,
         *,
-        storage_factory: Callable[[], Any] | None = None,
+        storage_factory: Callable[[], Storage] | None = None,
     ) -> None:
         # A name is looked up now, so that a typo fails when app.py is imported, not on a request.
         self.hook_type = hook if isinstance(hook, HookType) else hook_type(hook)

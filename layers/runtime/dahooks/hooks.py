@@ -1,4 +1,4 @@
-"""Loading a hook module and calling it in either style of §3.
+"""Loading a hook module and calling it in either style of its contract (see `contract`).
 
 A hook is `hook(ctx, callback)` as in the original, or `hook(ctx)` that returns its result or
 raises `HookError`. Post User Registration hooks take `(user, context[, cb])` the same way. The
@@ -13,25 +13,11 @@ import inspect
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .deadline import DeadlineExceeded, run_with_deadline
 from .exceptions import HookError
 from .logs import logger
-
-
-class Callback(Protocol):
-    """`callback(error)` refuses; `callback(None, result)` or `callback()` succeeds."""
-
-    def __call__(self, error: Any = None, result: Any = None, /) -> None: ...
-
-
-class CallbackHook(Protocol):
-    def __call__(self, ctx: Any, callback: Callback, /) -> Any: ...
-
-
-class ReturningHook(Protocol):
-    def __call__(self, ctx: Any, /) -> Any: ...
 
 
 def load_hook(path: Path, module_name: str) -> Callable[..., Any] | None:

@@ -1,0 +1,1 @@
+"""Developer tools the Makefile runs; nothing here is deployed."""
