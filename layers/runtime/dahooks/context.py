@@ -6,13 +6,14 @@ builds lazily, so a hook that never touches DynamoDB never imports boto3.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .logs import format_log_args, logger
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import requests
 
     from .storage import Storage

@@ -8,11 +8,7 @@ bodies, logging) happens here, once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from . import storage
 from .context import Container, Context, Request
@@ -25,6 +21,11 @@ from .responses import error_response, json_response, jwt_claims_of, request_id_
 from .validation import parse_json_object, read_body
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
     from .storage import Storage
 
 

@@ -8,7 +8,6 @@ so a typo fails at import; a name from outside (a route, a test) goes through `h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from .exceptions import HookError
 from .validation import validate_access, validate_envelope, validate_write
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
 HOOK_FILE = "hook.py"

@@ -11,13 +11,15 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import threading
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .deadline import DeadlineExceeded, run_with_deadline
 from .exceptions import HookError
 from .logs import logger
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 def load_hook(path: Path, module_name: str) -> Callable[..., Any] | None:
@@ -33,7 +35,7 @@ def load_hook(path: Path, module_name: str) -> Callable[..., Any] | None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    hook = getattr(module, "hook", None)
+    hook: object = getattr(module, "hook", None)
     if not callable(hook):
         raise TypeError(f"{path} must define a function named 'hook'")
     return hook

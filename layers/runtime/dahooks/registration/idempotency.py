@@ -8,13 +8,14 @@ partition of their own, and expire with the queue's retention, after which no co
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import config
 from . import settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
@@ -52,10 +53,12 @@ def once_per_registration(
     """`fn(registration=..., ...)` that runs at most once successfully per `registration["id"]`."""
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
-    return idempotent_function(
+    # Powertools types what its decorator returns as Any: it is `fn`, wrapped.
+    runner: Callable[..., Any] = idempotent_function(
         fn,
         data_keyword_argument="registration",
         persistence_store=persistence,
         config=idempotency,
         key_prefix=KEY_PREFIX,
     )
+    return runner

@@ -8,18 +8,20 @@ because both need the same single permission, `sqs:SendMessage`, and nothing els
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DahooksError
 from ..hook_types import POST_USER_REGISTRATION
 from ..logs import logger, with_invocation_context
 from ..responses import error_response, json_response, request_id_of
 from ..validation import parse_json_object, read_body
-from .model import Registration
 from .queue import RegistrationQueue
 from .sources import from_accept_body, from_cognito_trigger, is_cognito_trigger
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from .model import Registration
 
 
 class RegistrationIntake:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..logs import REDACTED
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # Shorter values would mask ordinary words; a real secret is never this short.
 MIN_SECRET_LENGTH = 6

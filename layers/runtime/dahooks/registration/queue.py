@@ -8,18 +8,20 @@ every attempt failed.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..exceptions import PayloadTooLargeError, ServiceUnavailableError
 from ..logs import logger
 from . import settings
-from .model import Registration
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import ChangeMessageVisibilityBatchRequestEntryTypeDef
+
+    from .model import Registration
 
 # SQS's classic message limit; kept although SQS now takes 1 MiB, so that a registration also fits
 # a queue (or a local emulator) still configured for the old one.
@@ -34,7 +36,7 @@ def retry_delay(receive_count: int, base: float, cap: float) -> int:
     base * 2^(n-1), capped, with "equal jitter" (half fixed, half random) so that registrations that
     failed together (the receiver was down) do not all come back in the same second.
     """
-    ceiling = min(cap, base * 2 ** max(0, receive_count - 1), MAX_VISIBILITY_SECONDS)
+    ceiling = min(cap, base * (1 << max(0, receive_count - 1)), MAX_VISIBILITY_SECONDS)
     return round(ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311 - jitter, not cryptography
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..deadline import DeadlineExceeded, margin_seconds
 from ..exceptions import HookTimeoutError
@@ -30,8 +27,12 @@ from .secrets import Secrets
 from .sources import from_message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 class RegistrationWorker:

@@ -9,17 +9,20 @@ as the §4 body `{"error", "message", "requestId"}`, never a stack trace.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..exceptions import DahooksError, InvalidRequestError
 from ..logs import logger, with_invocation_context
 from ..responses import JSON_HEADERS, error_response, json_response, jwt_claims_of, request_id_of
 from ..validation import parse_json_object, read_body
 from . import Storage, from_environment
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # If-Match carries the version: 3, "3" (an ETag as GET returns it) or W/"3"; * means any version.
 _IF_MATCH = re.compile(r'\s*(?:W/)?"?(\d{1,15})"?\s*\Z')
@@ -83,12 +86,12 @@ class CustomDataApi:
     def _event(self) -> dict[str, Any]:
         return self.app.current_event.raw_event
 
-    def read(self) -> Response:
+    def read(self) -> Response[str]:
         current = self.storage.snapshot()
         body = {"data": current.data, "version": current.version, "size": current.size}
         return self._response(json_response(200, body, _etag(current.version)))
 
-    def write(self) -> Response:
+    def write(self) -> Response[str]:
         event = self._event()
         data = parse_put_body(read_body(event))
         expected = parse_if_match(self.app.current_event.headers.get("if-match"))
@@ -97,23 +100,23 @@ class CustomDataApi:
         logger.info("custom data written", extra={"version": version, "who": who})
         return self._response(json_response(200, {"version": version}, _etag(version)))
 
-    def history(self) -> Response:
+    def history(self) -> Response[str]:
         return self._response(json_response(200, {"history": self.storage.history()}))
 
-    def _error(self, error: DahooksError) -> Response:
+    def _error(self, error: DahooksError) -> Response[str]:
         logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
         return self._response(error_response(error, request_id_of(self._event())))
 
-    def _crash(self, error: Exception) -> Response:
+    def _crash(self, error: Exception) -> Response[str]:
         logger.exception("the custom data API failed")
         failure = DahooksError("the custom data request failed; see the logs for details")
         return self._response(error_response(failure, request_id_of(self._event())))
 
-    def _not_found(self, error: Exception) -> Response:
+    def _not_found(self, error: Exception) -> Response[str]:
         return self._response(error_response(_RouteNotFoundError("no such route"), request_id_of(self._event())))
 
     @staticmethod
-    def _response(response: dict[str, Any]) -> Response:
+    def _response(response: dict[str, Any]) -> Response[str]:
         return Response(
             status_code=response["statusCode"],
             content_type=JSON_HEADERS["content-type"],

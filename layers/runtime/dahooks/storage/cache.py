@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..exceptions import CacheValueTooLargeError
 from .codec import compact_json
 from .dynamodb import translated_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PK = "cache"
 # The item also holds its key (<= 1,024 bytes) and attribute names: 400,000 bytes of value keeps
@@ -98,7 +100,8 @@ class Cache:
         _check_ttl(ttl_seconds)
         value = self._lookup(key)
         if value is not _MISS:
-            return value
+            # What a loader for this key returned, back from JSON: every caller of a key expects one type.
+            return cast("T", value)
         loaded = loader()
         self.set(key, loaded, ttl_seconds)
         return loaded

@@ -10,13 +10,15 @@ retry mode by default, `adaptive` by setting DYNAMODB_RETRY_MODE); whatever stil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..exceptions import ServiceUnavailableError, StorageAccessDeniedError
 from ..logs import logger
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 RETRY_MODE = "DYNAMODB_RETRY_MODE"
 MAX_ATTEMPTS = "DYNAMODB_MAX_ATTEMPTS"
