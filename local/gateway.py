@@ -18,8 +18,8 @@ import contextlib
 import email.utils
 import ipaddress
 import time
-from collections.abc import Callable
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from .authorizer import Forbidden, JwtAuthorizer, Unauthorized
 from .http_api import (
@@ -37,8 +37,12 @@ from .http_api import (
     json_answer,
     new_request_id,
 )
-from .template import Route
 from .workers import FunctionError, WorkerPool
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .template import Route
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # HTTP API's payload limit
 MAX_HEADER_BYTES = 64 * 1024

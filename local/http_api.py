@@ -16,10 +16,11 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
-from .template import Route
+if TYPE_CHECKING:
+    from .template import Route
 
 INTERNAL_ERROR = (500, {"message": "Internal Server Error"})
 NOT_FOUND = (404, {"message": "Not Found"})

@@ -15,9 +15,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .template import Function
+if TYPE_CHECKING:
+    from .template import Function
 
 Handler = Callable[[dict[str, Any], Any], Any]
 

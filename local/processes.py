@@ -7,8 +7,10 @@ way: SIGTERM, a short grace period, then SIGKILL, and always a `wait` so no zomb
 from __future__ import annotations
 
 import subprocess
-from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 GRACE_S = 3.0
 

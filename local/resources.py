@@ -14,11 +14,14 @@ else from the template's SecretString, else `{}`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dynamodb_local import DUMMY_CREDENTIALS, LOCAL_REGION, create_tables
-from .template import Template
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .template import Template
 
 ACCOUNT = "123456789012"
 _QUEUE_ATTRIBUTES = (

@@ -18,9 +18,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .authorizer import LocalIssuer
 from .dynamodb_local import DynamoDBLocal, environment_for
@@ -30,6 +29,9 @@ from .moto_server import MotoServer
 from .resources import create_resources
 from .template import ROOT, TEMPLATE, Route, Template
 from .workers import DEFAULT_CONCURRENCY, WorkerPool
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 DEFAULT_PORT = 3000
 DEV_TOKEN_LIFETIME_S = 7 * 24 * 3600  # rewritten at every start; a week outlasts any working session

@@ -26,14 +26,16 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .code_watch import CodeWatch
 from .function_logs import FunctionLog
 from .template import ROOT, Function
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 DEFAULT_CONCURRENCY = 4
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase

@@ -11,11 +11,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from local.template import ROOT, Template
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ROUTES = {route.route_key: route.function for route in Template().routes()}
 HTTP_EVENTS = sorted(

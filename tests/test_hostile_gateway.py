@@ -13,9 +13,8 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,6 +22,9 @@ from dahooks.validation import MAX_BODY_BYTES
 from tests.fixtures.stack import RunningStack, start_stack
 from tests.hostile_fixtures.functions.faulty.hook import CRASH_SECRET
 from tests.hostile_fixtures.openapi import schema_validator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 HOSTILE_TEMPLATE = Path(__file__).parent / "hostile_fixtures" / "template.yaml"
 FAULTY = "/hooks/faulty"

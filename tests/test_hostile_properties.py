@@ -10,8 +10,7 @@ suite stays fast; `--hypothesis-seed` reproduces a failure.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -26,6 +25,9 @@ from dahooks.validation import parse_json_object
 from tests.fixtures.functions import http_event, synchronous_hook_routes
 from tests.hostile_fixtures.openapi import response_validator, schema_validator
 from tests.hostile_fixtures.strategies import hook_bodies, hook_results, json_values, request_bodies, users
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # The synchronous hook routes of the template, each with the function that serves it.
 HOOK_ROUTES = synchronous_hook_routes()

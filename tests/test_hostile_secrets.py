@@ -11,12 +11,14 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.fixtures.stack import Response, RunningStack
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.fixtures.stack import Response, RunningStack
 
 CANARY = uuid.uuid4().hex[:12]
 PASSWORD = f"Canary-Passw0rd-{CANARY}"

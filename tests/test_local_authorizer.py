@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jwt
 import pytest
@@ -23,7 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local.authorizer import LocalIssuer
 from local.template import ROOT, Route, Template
-from tests.fixtures.stack import RunningStack
+
+if TYPE_CHECKING:
+    from tests.fixtures.stack import RunningStack
 
 ROUTES = Template().routes()
 UNAUTHORIZED = {"message": "Unauthorized"}

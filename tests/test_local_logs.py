@@ -5,12 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from local.function_logs import FunctionLog
 from local.template import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
 
 
 def test_a_function_log_appends_to_its_file_and_prefixes_the_console(

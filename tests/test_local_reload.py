@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from local.template import ROOT
 from tests.fixtures.stack import RunningStack, start_stack
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31

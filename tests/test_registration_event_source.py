@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dahooks.registration.sources import from_accept_body
 from local.event_source import SqsEventSource
 from tests.fixtures.functions import http_event, load_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 WAIT_S = 30.0
 

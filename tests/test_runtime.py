@@ -6,8 +6,7 @@ import base64
 import json
 import textwrap
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,6 +14,9 @@ from dahooks import HookFunction
 from dahooks.exceptions import ServiceUnavailableError
 from local.lambda_runtime import LambdaContext
 from tests.fixtures.functions import http_event
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KELLY = {"user_id": "auth0|kelly", "app_metadata": {"department": "Finance"}}
 ACCESS_BODY = {"request": {"user": KELLY}, "payload": {"action": "read:user", "user": KELLY}}

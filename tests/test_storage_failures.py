@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -18,6 +17,9 @@ from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.lambda_runtime import context_for
 from local.template import Template
 from tests.fixtures.functions import hook_path, http_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 IT_CALLER = {"request": {"user": {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}}}
 

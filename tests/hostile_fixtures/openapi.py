@@ -7,15 +7,17 @@ schemas the document publishes, so the document cannot drift from what the code 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema.protocols import Validator
 from openapi_schema_validator import OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from local.template import ROOT
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 OPENAPI = ROOT / "openapi.yaml"
 _URI = "urn:delegated-admin-hooks:openapi"

@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from local.authorizer import LocalIssuer
+if TYPE_CHECKING:
+    from local.authorizer import LocalIssuer
 
 
 def _b64(data: bytes) -> str:

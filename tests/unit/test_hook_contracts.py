@@ -7,11 +7,14 @@ refused. The real functions/ are checked by `make typecheck` itself.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dahooks.contract
 from dahooks.hook_types import HOOK_TYPES, POST_USER_REGISTRATION_FOLDER
 from tools.hook_contracts import FUNCTIONS, check_functions, contracts
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RETURNS_A_NUMBER = """
 from dahooks import Context
