@@ -108,7 +108,6 @@ class CustomDataStore:
         self._client = client
         self._table = table_name
         self._copy: tuple[str, bytes] | None = None  # token and compact JSON of the last version seen
-        self.last_write_capacity = 0.0
 
     # ------------------------------------------------------------------ reading
     def _head(self) -> tuple[Head, float]:
@@ -256,9 +255,7 @@ class CustomDataStore:
             with translated_errors("write the custom data"):
                 # The token makes botocore's retry of a transaction whose answer was lost idempotent,
                 # rather than a false conflict with our own write.
-                response = self._client().transact_write_items(
-                    TransactItems=actions, ClientRequestToken=new.token, ReturnConsumedCapacity="TOTAL"
-                )
+                self._client().transact_write_items(TransactItems=actions, ClientRequestToken=new.token)
         except ClientError as exc:
             if error_code(exc) != "TransactionCanceledException":
                 raise
@@ -268,7 +265,6 @@ class CustomDataStore:
                     f"the custom data changed after version {previous.version}; read it again and retry"
                 ) from exc
             raise ServiceUnavailableError("the custom data store refused the write; try again later") from exc
-        self.last_write_capacity = _capacity(response)
         self._copy = (new.token, encoded.raw)
         return new.version
 
