@@ -16,12 +16,14 @@ from typing import Any
 import requests
 
 from dahooks.config import env_str
+from dahooks.http import timeout_session
 
 # Read more about incoming webhooks at https://api.slack.com/incoming-webhooks
 CHANNEL = env_str("SLACK_CHANNEL", "#new-users")
-TIMEOUT = (3.05, 5.0)  # (connect, read) seconds: a slow Slack fails this attempt, not the worker
 
-_session = requests.Session()  # kept warm across invocations
+# Kept warm across invocations, with ctx.http's connect and read timeouts: a slow Slack fails this
+# attempt, not the worker.
+_session = timeout_session()
 
 
 class SlackPostError(RuntimeError):
@@ -36,7 +38,7 @@ def hook(user: dict[str, Any], context: dict[str, Any]) -> None:
     # Post the new user's name and email address to the selected channel
     message = f"New User: {user.get('username') or user.get('email')} ({user.get('email')})"
     try:
-        response = _session.post(webhook_url, json={"text": message, "channel": CHANNEL}, timeout=TIMEOUT)
+        response = _session.post(webhook_url, json={"text": message, "channel": CHANNEL})
     except requests.RequestException as error:
         # `from None`: requests' own message quotes the URL, which is the secret.
         raise SlackPostError(f"posting to Slack failed: {type(error).__name__}") from None
