@@ -12,8 +12,9 @@ RETRY_MAX = "REGISTRATION_RETRY_MAX_SECONDS"
 IDEMPOTENCY_EXPIRY = "REGISTRATION_IDEMPOTENCY_SECONDS"
 TABLE_NAME = config.TABLE_NAME
 
-# Four days: SQS's default message retention. A message can come back for as long as the queue
-# keeps it, so the record that it already ran must live at least as long.
+# A message can come back for as long as the queue keeps it, so the record that it already ran must
+# live at least as long: the default of template.yaml's RegistrationRetentionSeconds, which sets both
+# the queue's retention and this variable (a unit test holds the three equal).
 DEFAULT_IDEMPOTENCY_SECONDS = 4 * 24 * 3600
 DEFAULT_SECRETS_MAX_AGE = 300
 DEFAULT_RETRY_BASE = 10.0
