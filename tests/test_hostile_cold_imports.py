@@ -59,3 +59,12 @@ def test_function_starts_without_boto3(function_id, baseline_sdk_modules):
 
     assert "boto3" not in loaded
     assert loaded <= baseline_sdk_modules
+
+
+def test_the_accept_function_starts_without_the_worker_and_powertools_batch():
+    # It only enqueues: the worker's machinery (batch processing, idempotency) is the other function's.
+    heavy = ("aws_lambda_powertools.utilities.batch", "dahooks.registration.worker")
+    expression = f"sorted(m for m in sys.modules if m.startswith({heavy!r}))"
+
+    assert _after_start(FUNCTIONS["PostUserRegistrationFunction"], expression) == []
+    assert "aws_lambda_powertools.utilities.batch" in _after_start(FUNCTIONS["RegistrationWorkerFunction"], expression)

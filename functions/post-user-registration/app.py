@@ -3,6 +3,6 @@
 Wiring only: the hook runs later on the registration worker (functions/registration-worker/).
 """
 
-from dahooks.registration import RegistrationIntake
+from dahooks.registration.intake import RegistrationIntake
 
 handler = RegistrationIntake()

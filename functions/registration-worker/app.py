@@ -5,6 +5,6 @@ Wiring only: the hook itself is in hook.py, the runtime in the shared layer (dah
 
 from pathlib import Path
 
-from dahooks.registration import RegistrationWorker
+from dahooks.registration.worker import RegistrationWorker
 
 handler = RegistrationWorker(Path(__file__).with_name("hook.py"))

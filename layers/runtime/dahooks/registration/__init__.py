@@ -1,17 +1,6 @@
-"""Post User Registration: accepted at once, run later on a queue, never lost, never twice (§5)."""
+"""Post User Registration: accepted at once, run later on a queue, never lost, never twice.
 
-from .intake import RegistrationIntake
-from .model import Registration
-from .secrets import Secrets
-from .sources import from_auth0_log_event, from_cognito_trigger, from_message
-from .worker import RegistrationWorker
-
-__all__ = [
-    "Registration",
-    "RegistrationIntake",
-    "RegistrationWorker",
-    "Secrets",
-    "from_auth0_log_event",
-    "from_cognito_trigger",
-    "from_message",
-]
+Import the side you need, `intake.RegistrationIntake` (the accept route and the Cognito trigger) or
+`worker.RegistrationWorker` (the queue's consumer): this package imports neither, so the accept
+function's cold start does not load the worker and Powertools' batch processing.
+"""
