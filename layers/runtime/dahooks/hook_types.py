@@ -29,12 +29,13 @@ class HookType:
 
     name: str  # as in its route, /hooks/<name>, in the logs and in error messages
     folder: str  # its function's folder under functions/, where its hook.py is
-    # Raises InvalidRequestError (400) unless the body is a request this hook type accepts.
-    validate_request: Callable[[dict[str, Any]], None]
     # The hook's result as the documented response body; raises ResultShapeError otherwise.
     check_result: Callable[[Any], dict[str, Any]]
     # The result when the function ships no hook.py, from the request body.
     default_result: Callable[[dict[str, Any]], Any]
+    # Raises InvalidRequestError (400) unless the body is a request this hook type accepts; by
+    # default the envelope every hook request shares, with any payload object.
+    validate_request: Callable[[dict[str, Any]], None] = validate_envelope
     # The status a refusal (callback(error) or HookError) answers with.
     refusal_status: int = HookError.status
 
@@ -56,7 +57,6 @@ def contract_name(hook_name: str) -> str:
 FILTER = HookType(
     name="filter",
     folder="filter",
-    validate_request=validate_envelope,
     check_result=results.check_filter,
     default_result=defaults.unrestricted,
 )
@@ -78,21 +78,18 @@ WRITE = HookType(
 MEMBERSHIPS = HookType(
     name="memberships",
     folder="memberships",
-    validate_request=validate_envelope,
     check_result=results.check_memberships,
     default_result=defaults.no_memberships,
 )
 SETTINGS = HookType(
     name="settings",
     folder="settings",
-    validate_request=validate_envelope,
     check_result=results.check_settings,
     default_result=defaults.empty_object,
 )
 CUSTOM_DOMAIN = HookType(
     name="custom-domain",
     folder="custom-domain",
-    validate_request=validate_envelope,
     check_result=results.check_custom_domain,
     default_result=defaults.empty_object,
 )
