@@ -76,3 +76,38 @@ class CacheValueTooLargeError(HookFailedError):
 
 class StorageAccessDeniedError(HookFailedError):
     """The function's role may not do this on the table (template.yaml grants each function only what it uses)."""
+
+
+class NotFoundError(DahooksError):
+    """The user (or another thing the request names) does not exist."""
+
+    status = 404
+    code = "NotFound"
+
+
+class ForbiddenError(DahooksError):
+    """The caller's role does not grant what the route needs; the message names the permission."""
+
+    status = 403
+    code = "Forbidden"
+
+
+class InvalidSearchError(DahooksError):
+    """A search the server cannot parse or will not run; nothing was listed."""
+
+    status = 400
+    code = "InvalidSearch"
+
+
+class NotSupportedError(DahooksError):
+    """The user directory cannot do this action; the message says why and what to do instead."""
+
+    status = 400
+    code = "NotSupported"
+
+
+class ConflictError(DahooksError):
+    """The change collides with an existing user (the username or e-mail is taken)."""
+
+    status = 409
+    code = "Conflict"
