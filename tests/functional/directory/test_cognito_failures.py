@@ -193,3 +193,10 @@ def test_the_adapter_builds_its_own_client_from_the_environment(rig: CognitoRig)
     with temporary_environment(variables):
         directory = CognitoDirectory(CognitoSettings(rig.pool_id), rig.directory.pager.codec)
         assert directory.get_user("kelly")["app_metadata"] == {"department": "Finance"}
+
+
+def test_a_department_without_a_group_yet_has_no_users_but_a_missing_pool_is_an_error(rig: CognitoRig) -> None:
+    assert rig.directory.department_users("Marketing").users == []
+    missing_pool = CognitoDirectory(CognitoSettings("us-east-1_missing"), rig.directory.pager.codec, client=rig.raw)
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        missing_pool.department_users("Marketing")

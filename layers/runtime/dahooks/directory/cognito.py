@@ -1,7 +1,7 @@
 """The user directory on an Amazon Cognito user pool (boto3 `cognito-idp`).
 
 boto3 is imported only when the first call needs a client (or never, when one is injected); the
-endpoint comes from boto3's own configuration (`AWS_ENDPOINT_URL_COGNITO_IDP` points it at a local
+endpoint comes from boto3's own configuration (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` points it at a local
 emulator), so there is no test-only branch. See `mapping` for how users, metadata and departments
 sit in the pool, and `dahooks.search` for how searches become listings.
 
@@ -27,7 +27,7 @@ from ..search.matching import SearchSemantics
 from ..search.paging import DEFAULT_MAX_CALLS, DEFAULT_PER_PAGE, MAX_CHUNK, Chunk, Pager, UserPage
 from ..search.planning import DEPARTMENT_FIELD, AttributeListing, DepartmentListing, PushdownRules, Source
 from ..search.query import Pattern, Query, Term
-from .cognito_errors import error_code, translated_errors
+from .cognito_errors import error_code, error_message, translated_errors
 from .mapping import MFA_PROVIDERS, DirectoryMapping, as_attribute_list, department_in, timestamp
 from .port import Device, Payload, User
 
@@ -160,9 +160,9 @@ class CognitoDirectory:
 
     def list_chunk(self, source: Source, token: str | None, limit: int) -> Chunk:
         """One call's worth of a listing (the pager's `Listing`); never more than Cognito's 60 rows."""
-        limit = max(1, min(limit, MAX_CHUNK))
         from botocore.exceptions import ClientError
 
+        limit = max(1, min(limit, MAX_CHUNK))
         with translated_errors("list users"):
             try:
                 response, token_key = self._list(source, token, limit)
@@ -171,7 +171,7 @@ class CognitoDirectory:
                     raise InvalidRequestError(
                         "cursor", "the directory no longer accepts it; start the listing again"
                     ) from exc
-                if isinstance(source, DepartmentListing) and error_code(exc) == "ResourceNotFoundException":
+                if isinstance(source, DepartmentListing) and self._missing_group(exc):
                     return Chunk((), None)  # a department nobody was created in yet
                 raise
         rows = [self.mapping.user_from_record(record) for record in response.get("Users") or []]
@@ -188,6 +188,10 @@ class CognitoDirectory:
         if isinstance(source, AttributeListing):
             params["Filter"] = cognito_filter(source)
         return self._raw_call("list_users", **params), "PaginationToken"
+
+    def _missing_group(self, exc: Exception) -> bool:
+        """True when the group does not exist; a missing pool (its id in the message) is a deployment error."""
+        return error_code(exc) == "ResourceNotFoundException" and self.settings.user_pool_id not in error_message(exc)
 
     def list_devices(self, user_id: str) -> list[Device]:
         devices: list[Device] = []
