@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from ..aws_errors import error_code, error_message
 from ..exceptions import InvalidRequestError, NotSupportedError
 from ..logs import logger
 from ..search.cursor import CursorCodec
@@ -27,7 +28,7 @@ from ..search.matching import SearchSemantics
 from ..search.paging import DEFAULT_MAX_CALLS, DEFAULT_PER_PAGE, MAX_CHUNK, Chunk, Pager, UserPage
 from ..search.planning import DEPARTMENT_FIELD, AttributeListing, DepartmentListing, PushdownRules, Source
 from ..search.query import Pattern, Query, Term
-from .cognito_errors import error_code, error_message, translated_errors
+from .cognito_errors import translated_errors
 from .mapping import MFA_PROVIDERS, DirectoryMapping, as_attribute_list, department_in, timestamp
 from .port import Device, Payload, User
 

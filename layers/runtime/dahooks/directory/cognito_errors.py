@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..aws_errors import error_code, error_message
 from ..exceptions import ConflictError, InvalidRequestError, NotFoundError, ServiceUnavailableError
 from ..logs import logger
 
@@ -32,17 +33,6 @@ CONFLICTS = {
 }
 UNAVAILABLE_MESSAGE = "The user directory is busy or unavailable; try again in a moment."
 _PARAMETER = re.compile(r"parameter ([A-Za-z0-9_.\[\]]+)")
-
-
-def error_code(exc: BaseException) -> str:
-    """The Cognito error code of a botocore ClientError ("" for anything else)."""
-    response = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")
-
-
-def error_message(exc: BaseException) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Message") or "")
 
 
 @contextmanager

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ..aws_errors import error_code
 from ..exceptions import ServiceUnavailableError, VersionConflictError
 from . import codec
-from .dynamodb import error_code, translated_errors
+from .dynamodb import translated_errors
 
 PK = "custom-data"
 HEAD_SK = "head"

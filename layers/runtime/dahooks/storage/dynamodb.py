@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..aws_errors import error_code
 from ..exceptions import ServiceUnavailableError, StorageAccessDeniedError
 from ..logs import logger
 
@@ -66,12 +67,6 @@ def build_client(**overrides: Any) -> Any:
 
     settings = overrides.pop("config", None) or client_config()
     return boto3.session.Session().client("dynamodb", config=settings, **overrides)
-
-
-def error_code(exc: BaseException) -> str:
-    """The DynamoDB error code of a botocore ClientError ("" for anything else)."""
-    response = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")
 
 
 @contextmanager
