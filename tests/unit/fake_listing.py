@@ -10,12 +10,14 @@ says both, for different attributes), so a plan is tested against either reading
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dahooks.exceptions import InvalidRequestError
 from dahooks.search import AttributeListing, Chunk, DepartmentListing, FullListing, Source
 from dahooks.search.matching import values_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 COGNITO_MAX_LIMIT = 60
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from dahooks.exceptions import InvalidRequestError
 from dahooks.search import CursorCodec, Position
 from dahooks.search.cursor import MAX_CURSOR_LENGTH
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 KEY = b"k" * 32
 BINDING = "plan-digest"

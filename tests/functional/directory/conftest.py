@@ -9,9 +9,8 @@ test, so tests never see each other's users. Every call the adapter makes is rec
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -20,6 +19,9 @@ from dahooks.directory import CognitoDirectory, CognitoSettings
 from dahooks.directory.cognito import client_config
 from dahooks.search import CursorCodec
 from local.moto_server import MotoServer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # never real ones

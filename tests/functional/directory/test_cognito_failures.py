@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -26,6 +25,9 @@ from dahooks.search import restrict
 from local.environment import temporary_environment
 
 from .conftest import CREDENTIALS, PASSWORD, REGION, CognitoRig
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 THROTTLED = "TooManyRequestsException"
 

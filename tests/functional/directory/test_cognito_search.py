@@ -8,16 +8,19 @@ Finance, the attribute says HR): a department listing must only ever narrow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dahooks.directory import CognitoDirectory
 from dahooks.exceptions import InvalidRequestError, InvalidSearchError
 from dahooks.search import AttributeListing, DepartmentListing, FullListing, Query, restrict
 
 from .conftest import DEPARTMENTS, CognitoRig, make_rig
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from dahooks.directory import CognitoDirectory
 
 FINANCE = 'app_metadata.department:"Finance"'
 EMPLOYEES = 40

@@ -18,19 +18,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..aws_errors import error_code, error_message
 from ..exceptions import InvalidRequestError, NotSupportedError
 from ..logs import logger
-from ..search.cursor import CursorCodec
-from ..search.matching import SearchSemantics
 from ..search.paging import DEFAULT_MAX_CALLS, DEFAULT_PER_PAGE, MAX_CHUNK, Chunk, Pager, UserPage
 from ..search.planning import DEPARTMENT_FIELD, AttributeListing, DepartmentListing, PushdownRules, Source
 from ..search.query import Pattern, Query, Term
 from .cognito_errors import translated_errors
 from .mapping import MFA_PROVIDERS, DirectoryMapping, as_attribute_list, department_in, timestamp
-from .port import Device, Payload, User
+
+if TYPE_CHECKING:
+    from ..search.cursor import CursorCodec
+    from ..search.matching import SearchSemantics
+    from .port import Device, Payload, User
 
 # Auth0 field → the Cognito attribute ListUsers can filter on (`=` and `^=`).
 FILTER_ATTRIBUTES: Mapping[str, str] = {
@@ -144,7 +146,7 @@ class CognitoDirectory:
 
     def _raw_call(self, operation: str, **params: Any) -> dict[str, Any]:
         method = getattr(self.client(), operation)
-        return cast(dict[str, Any], method(UserPoolId=self.settings.user_pool_id, **params))
+        return cast("dict[str, Any]", method(UserPoolId=self.settings.user_pool_id, **params))
 
     # Reading
 

@@ -10,12 +10,15 @@ are deployment bugs, answered 500 and logged in full by the handler.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..aws_errors import error_code, error_message
 from ..exceptions import ConflictError, InvalidRequestError, NotFoundError, ServiceUnavailableError
 from ..logs import logger
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 UNAVAILABLE_CODES = frozenset(
     {

@@ -17,10 +17,12 @@ the directory cannot do, `ServiceUnavailableError` (503) when it stays unavailab
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..search.paging import DEFAULT_PER_PAGE, UserPage
-from ..search.query import Query
+
+if TYPE_CHECKING:
+    from ..search.query import Query
 
 User = dict[str, Any]
 Payload = Mapping[str, Any]

@@ -20,11 +20,13 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InvalidRequestError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 MIN_KEY_BYTES = 32
 MAX_CURSOR_LENGTH = 4096

@@ -16,15 +16,17 @@ exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..exceptions import InvalidRequestError
 from .cursor import START, CursorCodec, Position
 from .matching import SearchSemantics
 from .planning import Plan, PushdownRules, Source, plan
 from .query import Query, digest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 MAX_CHUNK = 60  # Cognito's Limit for ListUsers and ListUsersInGroup
 DEFAULT_PER_PAGE = 10

@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import HookFailedError, InvalidSearchError
 from .query import EVERYONE, Exists, Not, Pattern, Query, Range, Term, Wildcard, all_of, any_of
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 MAX_SEARCH_LENGTH = 1000
 MAX_TERMS = 64

@@ -25,12 +25,15 @@ search) is read from the narrowest listing chosen from the other parts, or from 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from .matching import SearchSemantics
 from .query import EVERYONE, Or, Pattern, Query, Term, Wildcard, conjuncts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .matching import SearchSemantics
 
 FLAG_VALUES = ("true", "false")
 DEPARTMENT_FIELD = "app_metadata.department"
