@@ -28,6 +28,7 @@ $(VENV)/.installed: requirements/dev.txt
 	@test -n "$(BASE_PYTHON)" || { echo "need Python 3.11 or newer" >&2; exit 1; }
 	$(BASE_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed ## create the virtualenv and install the locked dependencies

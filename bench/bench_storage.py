@@ -13,23 +13,18 @@ from __future__ import annotations
 import base64
 import multiprocessing
 import os
-import sys
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
 from local.environment import temporary_environment
-from local.template import ROOT, Template
+from local.template import Template
 
 from .figures import Figure, percentile
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-LAYER = str(ROOT / "layers" / "runtime")  # where Lambda puts the layer (/opt/python); children inherit it
-if LAYER not in sys.path:
-    sys.path.insert(0, LAYER)
 
 GROUP = "storage"
 ROUNDS = 10

@@ -49,6 +49,18 @@ def _protocol_channel() -> IO[str]:
     return channel
 
 
+def _outside_this_repository(entry: str) -> bool:
+    """Whether a sys.path entry stays: Lambda's sys.path has the task root and the layers (put back by
+    `load_handler`), not this repository, whose root and layer the editable install adds for the tools.
+    The virtualenv's site-packages stay, even inside the repository: they stand in for the layer's
+    dependencies."""
+    if not entry:
+        return False
+    path = Path(entry).resolve()
+    environment = Path(sys.prefix).resolve()
+    return not path.is_relative_to(ROOT) or path.is_relative_to(environment)
+
+
 def _send(channel: IO[str], message: dict[str, Any]) -> None:
     channel.write(json.dumps(message, separators=(",", ":")) + "\n")
     channel.flush()
@@ -103,10 +115,7 @@ def main() -> int:
     channel = _protocol_channel()
     spec = json.loads(sys.stdin.readline())
     function = _function_from(spec)
-    # Lambda's sys.path has the task root and the layers, not this repository.
-    for entry in [str(ROOT), ""]:
-        while entry in sys.path:
-            sys.path.remove(entry)
+    sys.path[:] = [entry for entry in sys.path if _outside_this_repository(entry)]
     started = time.perf_counter()
     try:
         handler = load_handler(function, set_environment=False)
