@@ -70,7 +70,7 @@ run: install node_modules/.installed ## start the local stack on http://127.0.0.
 	@$(PY) -m local.stack
 
 token: install ## print a development token: make token SCOPES="hooks:invoke" [CLAIMS='{"sub": "auth0|kelly"}']
-	@$(PY) -m local.token --scopes "$(SCOPES)" --claims '$(CLAIMS)'
+	@$(PY) -m local.dev_token --scopes "$(SCOPES)" --claims '$(CLAIMS)'
 
 logs: ## follow one function's log: make logs FUNCTION=AccessFunction
 	@test -n "$(FUNCTION)" || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }

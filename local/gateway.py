@@ -37,7 +37,7 @@ from .http_api import (
     json_answer,
     new_request_id,
 )
-from .workers import FunctionError, WorkerPool
+from .worker_pool import FunctionError, WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable

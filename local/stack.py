@@ -28,7 +28,7 @@ from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .moto_server import MotoServer
 from .resources import create_resources
 from .template import ROOT, TEMPLATE, Route, Template
-from .workers import DEFAULT_CONCURRENCY, WorkerPool
+from .worker_pool import DEFAULT_CONCURRENCY, WorkerPool
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -148,7 +148,7 @@ def test_an_unknown_route_is_not_found(local_stack: RunningStack) -> None:
 
 def test_make_token_prints_a_token_the_stack_accepts_with_its_claims(local_stack: RunningStack) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "local.token", "--scopes", "hooks:invoke custom-data:read"]
+        [sys.executable, "-m", "local.dev_token", "--scopes", "hooks:invoke custom-data:read"]
         + ["--claims", '{"app_metadata": {"department": "Finance"}}', "--state-dir", str(local_stack.state_dir)],
         cwd=ROOT,
         capture_output=True,

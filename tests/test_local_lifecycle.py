@@ -12,10 +12,11 @@ from tests.fixtures.stack import start_stack
 
 
 def _command(pid: int) -> str:
+    """What a child of the stack is: DynamoDB Local's "java", "moto", a function's "worker", or its command line."""
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    for name in ("java", "moto", "worker"):
-        if name.encode() in command:
-            return name
+    for marker, kind in (("java", "java"), ("local.moto_server", "moto"), ("local.function_process", "worker")):
+        if marker.encode() in command:
+            return kind
     return command.decode(errors="replace")
 
 

@@ -1,6 +1,6 @@
 """Warm worker processes per function, as Lambda keeps containers: the local stack's execution model.
 
-Each concurrent execution of a function is one `local.worker` process that imports the handler
+Each concurrent execution of a function is one `local.function_process` process that imports the handler
 once and then serves invocations one at a time, so module state lives across requests (a warm
 container) and is never shared with another function. A function runs up to `concurrency`
 invocations in parallel (the template's ReservedConcurrentExecutions when lower); further
@@ -174,7 +174,7 @@ class FunctionPool:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "local.worker",
+            "local.function_process",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

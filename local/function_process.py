@@ -1,6 +1,6 @@
-"""One warm "container" of a function: the process `local.workers` starts per concurrent execution.
+"""One warm "container" of a function: the process `local.worker_pool` starts per concurrent execution.
 
-Run as `python -m local.worker`. The protocol is newline-delimited JSON: the first line on stdin
+Run as `python -m local.function_process`. The protocol is newline-delimited JSON: the first line on stdin
 describes the function (from the template); the worker imports its handler (the init phase),
 answers `{"ready": ...}`, then reads one invocation per line and answers one result per line.
 Its original stdout carries only that protocol: file descriptor 1 is pointed at stderr before the
