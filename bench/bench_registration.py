@@ -16,7 +16,8 @@ import uuid
 from typing import Any
 
 from bench.figures import Figure, percentile
-from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
+from local import aws
+from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import Environment
 from local.moto_server import MotoServer
 from local.template import Template
@@ -26,7 +27,6 @@ from tests.fixtures.registration import (
     INTAKE,
     RegistrationStack,
     SlackReceiver,
-    aws_environment,
 )
 
 GROUP = "post-user-registration"
@@ -132,7 +132,7 @@ def run() -> list[Figure]:
         dynamodb_endpoint = dynamodb.start()
         moto_endpoint = moto.start()
         table = create_tables(Template(), dynamodb_endpoint)["Table"]
-        environment.set({**environment_for(dynamodb_endpoint), **aws_environment(moto_endpoint), "TABLE_NAME": table})
+        environment.set({**aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint), "TABLE_NAME": table})
         with SlackReceiver() as slack:
             stack = RegistrationStack(
                 moto_endpoint,

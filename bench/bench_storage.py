@@ -17,7 +17,8 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from local.dynamodb_local import DynamoDBLocal, create_tables, environment_for
+from local import aws
+from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import temporary_environment
 from local.template import Template
 
@@ -45,7 +46,7 @@ def _dynamodb() -> Iterator[str]:
     """A DynamoDB Local with the template's tables; the environment points at it meanwhile."""
     with DynamoDBLocal() as server:
         table = create_tables(Template(), server.endpoint)["Table"]
-        with temporary_environment({**environment_for(server.endpoint), "TABLE_NAME": table}):
+        with temporary_environment({**aws.environment(dynamodb=server.endpoint), "TABLE_NAME": table}):
             yield table
 
 

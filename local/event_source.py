@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .dynamodb_local import DUMMY_CREDENTIALS, LOCAL_REGION
+from . import aws
 
 log = logging.getLogger(__name__)
 
@@ -96,21 +96,17 @@ class SqsEventSource:
         wait_seconds: int = 1,
         visibility_timeout: int | None = None,
         pollers: int = 1,
-        region: str = LOCAL_REGION,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH_SIZE:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}, not {batch_size}")
-        import boto3
-
         self.queue_url = queue_url
         self.invoke = invoke
         self.batch_size = batch_size
         self.wait_seconds = wait_seconds
         self.visibility_timeout = visibility_timeout
         self.pollers = pollers
-        self.region = region
         # boto3 clients are thread-safe: one serves every poller.
-        self._sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=region, **DUMMY_CREDENTIALS)
+        self._sqs = aws.client("sqs", endpoint)
         self._queue_arn = ""
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -163,7 +159,7 @@ class SqsEventSource:
         messages = self._sqs.receive_message(**request).get("Messages", [])
         if not messages:
             return 0
-        records = [lambda_record(message, self.queue_arn, self.region) for message in messages]
+        records = [lambda_record(message, self.queue_arn, aws.REGION) for message in messages]
         try:
             response = self.invoke({"Records": records})
         except Exception:

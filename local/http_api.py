@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from . import aws
+
 if TYPE_CHECKING:
     from .template import Route
 
@@ -134,7 +136,7 @@ def build_event(
         "rawQueryString": request.query,
         "headers": headers,
         "requestContext": {
-            "accountId": "123456789012",
+            "accountId": aws.ACCOUNT,
             "apiId": "local",
             "domainName": host,
             "domainPrefix": host.split(".", 1)[0],

@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .dynamodb_local import DUMMY_CREDENTIALS, LOCAL_REGION, create_tables
+from . import aws
+from .dynamodb_local import create_tables
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from .template import Template
 
-ACCOUNT = "123456789012"
 _QUEUE_ATTRIBUTES = (
     "DelaySeconds",
     "MaximumMessageSize",
@@ -35,12 +35,6 @@ _QUEUE_ATTRIBUTES = (
 )
 
 
-def _client(service: str, endpoint: str) -> Any:
-    import boto3
-
-    return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION, **DUMMY_CREDENTIALS)
-
-
 def _of_type(template: Template, kind: str) -> dict[str, dict[str, Any]]:
     return {name: resource for name, resource in template.resources.items() if resource.get("Type") == kind}
 
@@ -50,7 +44,7 @@ def create_resources(template: Template, dynamodb_endpoint: str, moto_endpoint: 
     values: dict[str, Any] = {}
     for logical_id, table in create_tables(template, dynamodb_endpoint).items():
         values[logical_id] = table
-        values[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{LOCAL_REGION}:{ACCOUNT}:table/{table}"
+        values[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{aws.REGION}:{aws.ACCOUNT}:table/{table}"
     values.update(_create_queues(template, moto_endpoint, values))
     values.update(_create_secrets(template, moto_endpoint, _read_secrets(state_dir / "secrets.json")))
     values.update(_create_parameters(template, moto_endpoint))
@@ -92,7 +86,7 @@ def _create_queues(template: Template, endpoint: str, known: dict[str, Any]) -> 
     queues = _of_type(template, "AWS::SQS::Queue")
     if not queues:
         return {}
-    sqs = _client("sqs", endpoint)
+    sqs = aws.client("sqs", endpoint)
     values: dict[str, Any] = {}
     for logical_id in _queue_order(queues):
         template.values.update(known | values)  # so a RedrivePolicy's GetAtt resolves to the DLQ's ARN
@@ -108,7 +102,7 @@ def _create_queues(template: Template, endpoint: str, known: dict[str, Any]) -> 
         values[logical_id] = url
         values[f"{logical_id}.QueueUrl"] = url
         values[f"{logical_id}.QueueName"] = name
-        values[f"{logical_id}.Arn"] = f"arn:aws:sqs:{LOCAL_REGION}:{ACCOUNT}:{name}"
+        values[f"{logical_id}.Arn"] = f"arn:aws:sqs:{aws.REGION}:{aws.ACCOUNT}:{name}"
     return values
 
 
@@ -133,7 +127,7 @@ def _create_secrets(template: Template, endpoint: str, seeds: dict[str, Any]) ->
     secrets = _of_type(template, "AWS::SecretsManager::Secret")
     if not secrets:
         return {}
-    client = _client("secretsmanager", endpoint)
+    client = aws.client("secretsmanager", endpoint)
     values: dict[str, Any] = {}
     for logical_id, resource in secrets.items():
         properties = template.resolve(resource.get("Properties", {}))
@@ -154,7 +148,7 @@ def _create_parameters(template: Template, endpoint: str) -> dict[str, Any]:
     parameters = _of_type(template, "AWS::SSM::Parameter")
     if not parameters:
         return {}
-    client = _client("ssm", endpoint)
+    client = aws.client("ssm", endpoint)
     values: dict[str, Any] = {}
     for logical_id, resource in parameters.items():
         properties = template.resolve(resource.get("Properties", {}))

@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import aws
 from .authorizer import LocalIssuer
-from .dynamodb_local import DynamoDBLocal, environment_for
+from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .moto_server import MotoServer
@@ -141,12 +142,7 @@ class Stack:
         template = Template(self.args.template, values=values)
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
         self.values = values
-        self.aws_environment = {
-            **environment_for(dynamodb_endpoint),
-            "AWS_ENDPOINT_URL_SQS": moto_endpoint,
-            "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto_endpoint,
-            "AWS_ENDPOINT_URL_SSM": moto_endpoint,
-        }
+        self.aws_environment = aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint)
         return Template(self.args.template, values=values)
 
     async def serve(self, template: Template, stop: asyncio.Event) -> None:

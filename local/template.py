@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from . import aws
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 
@@ -79,7 +81,7 @@ class Template:
         self.values: dict[str, Any] = {
             name: spec.get("Default", "") for name, spec in self.document.get("Parameters", {}).items()
         }
-        self.values.update({"AWS::Region": "us-east-1", "AWS::StackName": "local", "AWS::URLSuffix": "amazonaws.com"})
+        self.values.update({"AWS::Region": aws.REGION, "AWS::StackName": "local", "AWS::URLSuffix": "amazonaws.com"})
         self.values.update(values or {})
 
     def resolve(self, value: Any) -> Any:

@@ -1,0 +1,40 @@
+"""The local stand-in for an AWS account: its region and id, dummy credentials, and the two ways to
+reach the local endpoints (DynamoDB Local and moto) — a boto3 client, or the environment variables
+that point boto3, and so the functions unchanged, at them.
+
+Credentials are always dummies: the local endpoints accept any, and real ones have no business in
+a local run (they only keep botocore from looking for some).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}  # noqa: S105 - dummies
+# What moto serves locally, as boto3 names them in AWS_ENDPOINT_URL_<SERVICE>.
+MOTO_SERVICES = ("SQS", "SECRETS_MANAGER", "SSM")
+
+
+def client(service: str, endpoint: str) -> Any:
+    """A boto3 client for `service` at a local `endpoint`, whatever the environment says."""
+    import boto3
+
+    return boto3.client(service, endpoint_url=endpoint, region_name=REGION, **CREDENTIALS)
+
+
+def environment(*, dynamodb: str | None = None, moto: str | None = None) -> dict[str, str]:
+    """The variables that point boto3 at DynamoDB Local (`dynamodb`) and moto (`moto`), with the
+    dummy credentials and the local region."""
+    variables = {
+        "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }
+    if dynamodb:
+        variables["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
+    if moto:
+        variables.update({f"AWS_ENDPOINT_URL_{service}": moto for service in MOTO_SERVICES})
+    return variables
