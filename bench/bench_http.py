@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from local.processes import stop_process
 from local.template import ROOT, TEMPLATE
 from tests.fixtures.stack import start_stack
 
@@ -181,5 +182,4 @@ def run() -> list[Figure]:
             return figures
         finally:
             stack.stop()
-            baseline.terminate()
-            baseline.wait()
+            stop_process(baseline)

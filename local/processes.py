@@ -1,11 +1,14 @@
 """Ending child processes of the local stack politely, then firmly.
 
-Every child the stack starts (moto, DynamoDB Local's Java, the function workers) is ended the same
-way: SIGTERM, a short grace period, then SIGKILL, and always a `wait` so no zombie is left behind.
+Every child the stack starts (moto, DynamoDB Local's Java, the function workers), and every stack a
+test or benchmark starts, is ended the same way: asked to stop, a grace period, then SIGKILL, and
+always a `wait` so no zombie is left behind. Asking is SIGTERM; a function worker, started by
+asyncio and reading its invocations from stdin, is asked by closing its stdin.
 """
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from typing import TYPE_CHECKING, Self
 
@@ -46,3 +49,16 @@ def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait()
+
+
+async def stop_async_process(process: asyncio.subprocess.Process, grace_s: float = GRACE_S) -> None:
+    """Close the stdin of an asyncio child (its cue to exit), kill it if it is still alive after
+    `grace_s`, and reap it."""
+    if process.returncode is None and process.stdin is not None:
+        process.stdin.close()
+    try:
+        await asyncio.wait_for(process.wait(), grace_s)
+    except TimeoutError:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()

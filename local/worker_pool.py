@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .code_watch import CodeWatch
 from .function_logs import FunctionLog
+from .processes import stop_async_process
 from .template import ROOT, Function
 
 if TYPE_CHECKING:
@@ -94,14 +95,8 @@ class Worker:
         return json.loads(line)
 
     async def stop(self) -> None:
-        """Close stdin (the worker exits), kill it if it lingers, reap it, drain its log."""
-        if self.alive and self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            await asyncio.wait_for(self.process.wait(), KILL_GRACE_S)
-        except TimeoutError:
-            self.kill()
-            await self.process.wait()
+        """End the worker (stdin closed, killed if it lingers), reap it, drain its log."""
+        await stop_async_process(self.process, KILL_GRACE_S)
         await self.log_task
 
     def kill(self) -> None:

@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from local.function_logs import FunctionLog
+from local.processes import stop_process
 from local.template import ROOT
 
 if TYPE_CHECKING:
@@ -62,7 +63,6 @@ def test_make_logs_prints_the_log_and_then_follows_new_lines(tmp_path: Path) -> 
             handle.write("appended later\n")
         assert _read_line(process) == "appended later\n"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process, 10)
         if process.stdout is not None:
             process.stdout.close()
