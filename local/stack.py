@@ -1,9 +1,10 @@
 """`make run`: the whole API of template.yaml on http://127.0.0.1:3000, without Docker.
 
-One foreground process tree: DynamoDB Local (data under `.local/dynamodb`, kept across restarts),
-moto's server (SQS, SSM, Secrets Manager), the template's resources created where missing, one
-warm worker per function, the SQS event sources, and the gateway. On start it prints every route
-with a ready `curl` line and writes a token with every scope of the template to `.local/dev-token`.
+One foreground process tree, started in order and stopped in reverse: DynamoDB Local (data under
+`.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager), the template's
+resources created where missing, one warm worker per function, the SQS event sources, and the
+gateway. Once serving it writes a token with every scope of the template to `.local/dev-token` and
+prints where everything is (local/banner.py).
 Ctrl-C or SIGTERM stops everything it started; no child outlives it and the port is freed.
 """
 
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import aws
 from .authorizer import LocalIssuer
+from .banner import all_scopes, print_banner
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
@@ -45,46 +47,6 @@ class _Stop(Exception):
 
 def _raise_stop(signum: int, frame: object) -> None:
     raise _Stop
-
-
-def all_scopes(routes: list[Route]) -> list[str]:
-    return sorted({scope for route in routes for scope in route.scopes})
-
-
-def sample_bodies(template_root: Path, state_dir: Path) -> dict[str, Path]:
-    """A request body per route key, taken from the first succeeding events/ fixture of that route.
-
-    Written under `<state>/requests/` so that the printed curl lines send a request the route
-    accepts (`-d @file`), not an empty object it would refuse.
-    """
-    bodies: dict[str, Path] = {}
-    for fixture in sorted((template_root / "events").glob("*.json")):
-        if fixture.stem.endswith(("-invalid", "-refused")):
-            continue
-        with contextlib.suppress(ValueError, OSError):
-            event = json.loads(fixture.read_text(encoding="utf-8"))
-            route_key, body = event.get("routeKey"), event.get("body")
-            if route_key and body and route_key not in bodies:
-                path = state_dir / "requests" / f"{fixture.stem}.json"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(body, encoding="utf-8")
-                bodies[route_key] = path
-    return bodies
-
-
-def curl_line(route: Route, url: str, token_file: Path, body_file: Path | None = None) -> str:
-    auth = f' -H "Authorization: Bearer $(cat {_display(token_file)})"' if route.authorized else ""
-    body = ""
-    if route.method in ("POST", "PUT", "PATCH"):
-        data = f"@{_display(body_file)}" if body_file else "'{}'"
-        body = f" -H 'content-type: application/json' -d {data}"
-    return f"curl -s -X {route.method} {url}{route.path}{auth}{body}"
-
-
-def _display(path: Path) -> str:
-    with contextlib.suppress(ValueError):
-        return str(path.relative_to(Path.cwd()))
-    return str(path)
 
 
 def _queue_url(values: dict[str, Any], queue: str) -> str:
@@ -186,19 +148,15 @@ class Stack:
         return token_file
 
     def _announce(self, routes: list[Route], url: str, token_file: Path) -> None:
-        print(f"\nLocal API on {url} (template {_display(self.args.template)})")
-        print(f"DynamoDB Local {self.dynamodb.endpoint} (data in {_display(self.state_dir / 'dynamodb')})")
-        print(f"moto {self.moto.endpoint} (SQS, SSM, Secrets Manager)")
-        print(f"Token with every scope ({' '.join(all_scopes(routes))}) in {_display(token_file)}\n")
-        path_width = max(len(route.path) for route in routes) if routes else 0
-        function_width = max(len(route.function) for route in routes) if routes else 0
-        bodies = sample_bodies(self.args.template.resolve().parent, self.state_dir)
-        for route in sorted(routes, key=lambda r: (r.path, r.method)):
-            scopes = f"scope {' '.join(route.scopes)}" if route.scopes else ("token" if route.authorized else "open")
-            print(f"  {route.method:6} {route.path:{path_width}}  {route.function:{function_width}}  {scopes}")
-            print(f"         {curl_line(route, url, token_file, bodies.get(route.route_key))}")
-        print(f"\nLogs: {_display(self.state_dir / 'logs')}/<LogicalId>.log  (make logs FUNCTION=<LogicalId>)")
-        print("Ctrl-C stops everything.\n", flush=True)
+        print_banner(
+            routes,
+            url,
+            token_file,
+            template=self.args.template,
+            state_dir=self.state_dir,
+            dynamodb=self.dynamodb.endpoint,
+            moto=self.moto.endpoint or "",
+        )
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
         ready = {
