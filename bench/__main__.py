@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from local.paths import ROOT, STATE_DIR
+
 if TYPE_CHECKING:
     from .figures import Figure
 
-ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / ".local" / "bench.json"
+OUTPUT = STATE_DIR / "bench.json"
 
 
 def _modules(words: list[str]) -> list[str]:

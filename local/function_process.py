@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from local.lambda_runtime import context_for, load_handler
-from local.template import ROOT, Function
+from local.paths import ROOT
+from local.template import Function
 
 _PR_SET_PDEATHSIG = 1
 

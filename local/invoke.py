@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .lambda_runtime import context_for, load_handler
-from .template import ROOT, Template
+from .paths import STATE_DIR
+from .template import Template
 
-RUNNING_STACK = ROOT / ".local" / "stack.json"
+RUNNING_STACK = STATE_DIR / "stack.json"
 
 
 def running_stack(path: Path = RUNNING_STACK) -> dict[str, Any] | None:

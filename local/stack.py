@@ -29,8 +29,9 @@ from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .moto_server import MotoServer
+from .paths import STATE_DIR, TEMPLATE
 from .resources import create_resources
-from .template import ROOT, TEMPLATE, Route, Template
+from .template import Route, Template
 from .worker_pool import DEFAULT_CONCURRENCY, WorkerPool
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PORT = 3000
 DEV_TOKEN_LIFETIME_S = 7 * 24 * 3600  # rewritten at every start; a week outlasts any working session
-STATE_DIR = ROOT / ".local"
 
 
 class _Stop(Exception):

@@ -8,15 +8,15 @@ its authorizer and scopes. The template is the one list of routes; nothing here 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import aws
+from .paths import TEMPLATE
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "template.yaml"
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class _CloudFormationLoader(yaml.SafeLoader):

@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 from .code_watch import CodeWatch
 from .function_logs import FunctionLog
+from .paths import ROOT
 from .processes import stop_async_process
-from .template import ROOT, Function
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+
+    from .template import Function
 
 DEFAULT_CONCURRENCY = 4
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase

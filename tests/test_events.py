@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from local.template import ROOT, Template
+from local.paths import ROOT
+from local.template import Template
 
 if TYPE_CHECKING:
     from pathlib import Path

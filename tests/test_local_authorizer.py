@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local.authorizer import LocalIssuer
-from local.template import ROOT, Route, Template
+from local.paths import ROOT
+from local.template import Route, Template
 
 if TYPE_CHECKING:
     from tests.fixtures.stack import RunningStack

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local.template import ROOT, TEMPLATE, Template
+from local.paths import ROOT, TEMPLATE
+from local.template import Template
 from tests.fixtures.stack import start_stack
 
 

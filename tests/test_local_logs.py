@@ -8,8 +8,8 @@ import time
 from typing import TYPE_CHECKING
 
 from local.function_logs import FunctionLog
+from local.paths import ROOT
 from local.processes import stop_process
-from local.template import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from local.template import ROOT
+from local.paths import ROOT
 from tests.fixtures.stack import RunningStack, start_stack
 
 if TYPE_CHECKING:

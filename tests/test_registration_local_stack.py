@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import time
 
-from local.template import TEMPLATE, Template
+from local.paths import TEMPLATE
+from local.template import Template
 from tests.fixtures.functions import load_event
 from tests.fixtures.registration import SlackReceiver
 from tests.fixtures.stack import start_stack

@@ -14,7 +14,7 @@ from openapi_schema_validator import OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from local.template import ROOT
+from local.paths import ROOT
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
