@@ -68,7 +68,12 @@ def ensure_loopback(host: str) -> None:
 
 
 class _BadRequest(Exception):
-    """The bytes on the socket are not an HTTP/1.x request we can answer."""
+    """The bytes on the socket are not an HTTP/1.x request we can answer; `answer` is API Gateway's
+    answer to it (400, or 413 for a request over its limits)."""
+
+    def __init__(self, reason: str, answer: tuple[int, dict[str, str]] = BAD_REQUEST) -> None:
+        super().__init__(reason)
+        self.answer = answer
 
 
 class Gateway:
@@ -125,9 +130,7 @@ class Gateway:
                 except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
                     return
                 except _BadRequest as problem:
-                    status = 413 if "too large" in str(problem) else 400
-                    answer = json_answer(TOO_LARGE if status == 413 else BAD_REQUEST)
-                    await _write(writer, answer, new_request_id(), keep_alive=False)
+                    await _write(writer, json_answer(problem.answer), new_request_id(), keep_alive=False)
                     return
                 keep_alive = _keeps_alive(request)
                 response, request_id = await self.handle(request)
@@ -184,7 +187,7 @@ async def _read_request(reader: asyncio.StreamReader, source_ip: str) -> HttpReq
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.LimitOverrunError:
-        raise _BadRequest("headers too large") from None
+        raise _BadRequest("headers too large", TOO_LARGE) from None
     lines = head.decode("latin-1").split("\r\n")
     try:
         method, target, protocol = lines[0].split(" ")
@@ -215,7 +218,7 @@ async def _read_body(reader: asyncio.StreamReader, request: HttpRequest) -> byte
                 return b"".join(chunks)
             total += size
             if total > MAX_BODY_BYTES:
-                raise _BadRequest("body too large")
+                raise _BadRequest("body too large", TOO_LARGE)
             chunks.append(await reader.readexactly(size))
             await reader.readexactly(2)
     length_text = request.header("content-length")
@@ -226,7 +229,7 @@ async def _read_body(reader: asyncio.StreamReader, request: HttpRequest) -> byte
     except ValueError:
         raise _BadRequest("bad content-length") from None
     if length > MAX_BODY_BYTES:
-        raise _BadRequest("body too large")
+        raise _BadRequest("body too large", TOO_LARGE)
     return await reader.readexactly(length)
 
 
