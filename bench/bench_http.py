@@ -22,7 +22,7 @@ from pathlib import Path
 
 from local.paths import EVENTS, TEMPLATE
 from local.processes import stop_process
-from tests.fixtures.stack import start_stack
+from local.testing import start_stack
 
 from .figures import Figure, percentile
 

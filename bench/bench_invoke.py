@@ -15,7 +15,6 @@ a hook first touches storage, and functions granted no AWS service at all.
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import os
@@ -27,8 +26,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from local.lambda_runtime import context_for, load_handler
-from local.paths import EVENTS, ROOT
+from local.paths import EVENTS
 from local.template import Function, Template
+from local.testing import cold_command, starts_without_aws_sdk
 
 from .figures import Figure, median, percentile
 
@@ -47,7 +47,6 @@ WARM_CALLS_PER_ROUND = 100
 WARM_TARGET_US = 150.0
 COLD_RUNS = 9
 COLD_TARGET_RATIO = 1.5
-BASELINE_IMPORT = "from aws_lambda_powertools import Logger"
 PROFILE_VARIABLE = "BENCH_PROFILE"
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -57,27 +56,6 @@ def bare_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The least a Lambda behind an HTTP API can do: parse the body and answer a constant."""
     json.loads(event["body"])
     return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": '{"ok":true}'}
-
-
-def builds_hook_function(function: Function) -> bool:
-    """True when the function's handler module wires the layer's `HookFunction` (read from its source).
-
-    A hook function reaches AWS only through `ctx.read()` / `ctx.cache` and friends, which import
-    boto3 on first use: its cold start must not pay for it, whatever its role may do.
-    """
-    module = function.code_uri / f"{function.handler.rpartition('.')[0].replace('.', '/')}.py"
-    tree = ast.parse(module.read_text(encoding="utf-8"))
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "HookFunction"
-        for node in ast.walk(tree)
-    )
-
-
-def starts_without_aws_sdk(template: Template, function: Function) -> bool:
-    """True for the functions whose cold start must not import boto3: the hook functions, and any
-    function whose role is granted no AWS service (Policies) and so could not use it anyway."""
-    granted = template.resources[function.logical_id].get("Properties", {}).get("Policies")
-    return builds_hook_function(function) or not granted
 
 
 def _time_calls(handler: Handler, event: dict[str, Any], function: Function, calls: int) -> list[float]:
@@ -161,23 +139,6 @@ def _warm_figure(logical_id: str, handler: Handler, function: Function) -> Figur
         f"overhead <= {WARM_TARGET_US:.0f} us p50",
         overhead <= WARM_TARGET_US,
     )
-
-
-def cold_command(function: Function | None, code: str | None = None) -> tuple[list[str], dict[str, str], str]:
-    """The interpreter command, environment and working directory of one cold start.
-
-    `function=None` is the baseline. Both run with the same interpreter, PYTHONPATH and flags, so
-    the only difference is what is imported. `code` runs after the import (the tests use it to look
-    at `sys.modules` after the very start the bench times).
-    """
-    layers = [str(path) for path in function.layers] if function else [str(ROOT / "layers" / "runtime")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(layers), "PYTHONDONTWRITEBYTECODE": "1"}
-    if function is None:
-        return [sys.executable, "-c", f"{BASELINE_IMPORT}\n{code or ''}"], env, str(ROOT)
-    env.update(function.environment)
-    env["AWS_LAMBDA_FUNCTION_NAME"] = function.logical_id
-    module = function.handler.rpartition(".")[0]
-    return [sys.executable, "-c", f"import {module}\n{code or ''}"], env, str(function.code_uri)
 
 
 def _cold_ms(function: Function | None) -> float:

@@ -21,13 +21,7 @@ from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import Environment
 from local.moto_server import MotoServer
 from local.template import Template
-from tests.fixtures.functions import http_event
-from tests.fixtures.registration import (
-    ACCEPT_ROUTE,
-    INTAKE,
-    RegistrationStack,
-    SlackReceiver,
-)
+from local.testing import ACCEPT_ROUTE, INTAKE, RegistrationStack, SlackReceiver, http_event
 
 GROUP = "post-user-registration"
 ACCEPTS = 500

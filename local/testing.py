@@ -1,0 +1,556 @@
+"""The test harness, imported like Starlette's `testclient`: what the tests and the benchmarks use to
+drive this project locally, and the one place they import it from.
+
+- Events and functions in process: `http_event` (what API Gateway sends after its JWT authorizer),
+  `load_event` (an events/ fixture), `WarmFunctions` (the template's handlers, loaded once as warm
+  containers keep them), `hook_from_source` and `call_hook` (a hook function written on the spot,
+  and a request to it), `synchronous_hook_routes`, `hook_path`, and the sample dashboard users.
+- Custom data: `hook_context` (a ctx in a container of its own), `random_text_document`, and
+  `increment_counter` (a container racing others from a process of its own).
+- The local stack: `start_stack` starts `make run`'s process tree and returns a `RunningStack`, the
+  HTTP client for it; `descendants_of` lists a process tree.
+- Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
+  and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`.
+- Cold starts: `cold_command`, the interpreter a function's cold start runs in, and
+  `starts_without_aws_sdk`, which functions must start without boto3.
+
+pytest fixtures live in the tests' conftest.py files and call into this module. It imports boto3
+and the layer (dahooks) only when a function here needs them.
+"""
+
+from __future__ import annotations
+
+import ast
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import aws
+from .authorizer import LocalIssuer
+from .event_source import SqsEventSource, lambda_record
+from .lambda_runtime import Handler, LambdaContext, context_for, load_handler
+from .paths import EVENTS, ROOT
+from .processes import stop_process
+from .template import Function, Template
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dahooks.context import Context
+    from dahooks.handler import HookFunction
+
+# --------------------------------------------------------------------------- events and functions
+
+# Dashboard users as the hooks see them in `request.user` (the original documentation's examples).
+KELLY = {"user_id": "auth0|kelly", "app_metadata": {"department": "Finance"}}
+IAN = {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}
+NADIA = {"user_id": "auth0|nadia"}
+
+
+def http_event(
+    route_key: str, body: Any, *, claims: dict[str, Any] | None = None, raw: str | None = None
+) -> dict[str, Any]:
+    """An HTTP API v2 event as API Gateway sends it after its JWT authorizer accepted the token."""
+    method, path = route_key.split(" ", 1)
+    return {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "accountId": aws.ACCOUNT,
+            "apiId": "local",
+            "domainName": "127.0.0.1",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pytest",
+            },
+            "requestId": "test-request",
+            "routeKey": route_key,
+            "stage": "$default",
+            "timeEpoch": 1795881600000,
+            "authorizer": {"jwt": {"claims": claims or {"sub": "auth0|tester"}, "scopes": ["hooks:invoke"]}},
+        },
+        "body": raw if raw is not None else json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """The events/ fixture `name` (e.g. "access-read-user-own-department.json")."""
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+def synchronous_hook_routes() -> dict[str, str]:
+    """The template's synchronous hook routes (every /hooks/* but the queued registration), by path."""
+    return {
+        route.path: route.function
+        for route in Template().routes()
+        if route.path.startswith("/hooks/") and route.path != "/hooks/post-user-registration"
+    }
+
+
+def hook_path(function_dir: str) -> Path:
+    """functions/<function_dir>/hook.py."""
+    return ROOT / "functions" / function_dir / "hook.py"
+
+
+def hook_from_source(directory: Path, hook_name: str, source: str | None, **options: Any) -> HookFunction:
+    """The layer's function for `hook_name`, whose hook.py (written to `directory`) is `source`
+    (dedented; None: no hook.py at all). `options` go to `HookFunction`."""
+    from dahooks import HookFunction
+
+    path = directory / "hook.py"
+    if source is not None:
+        path.write_text(textwrap.dedent(source))
+    return HookFunction(hook_name, path, **options)
+
+
+def call_hook(
+    function: HookFunction, body: Any = None, *, timeout: float = 3.0, raw: str | None = None
+) -> tuple[int, Any]:
+    """POST `body` (or the text `raw`) to a hook function as API Gateway would: (status, answer).
+
+    Every answer of the runtime is JSON: one that says otherwise fails here.
+    """
+    event = http_event(f"POST /hooks/{function.hook_name}", body, raw=raw)
+    context: Any = LambdaContext(function_name="test", memory_limit_in_mb=128, timeout=timeout)  # Lambda's, duck-typed
+    response = function(event, context)
+    if response["headers"]["content-type"] != "application/json":
+        raise AssertionError(f"not a JSON answer: {response}")
+    return response["statusCode"], json.loads(response["body"])
+
+
+class WarmFunctions:
+    """Functions of the template loaded on first use and kept, as warm containers keep them."""
+
+    def __init__(self, template: Template, *, set_environment: bool = True) -> None:
+        self._functions = template.functions()
+        self._set_environment = set_environment
+        self._handlers: dict[str, Handler] = {}
+
+    def invoke(self, logical_id: str, event: dict[str, Any], *, timeout: float | None = None) -> Any:
+        function = self._functions[logical_id]
+        if logical_id not in self._handlers:
+            self._handlers[logical_id] = load_handler(function, set_environment=self._set_environment)
+        return self._handlers[logical_id](event, context_for(function, timeout))
+
+    def environment(self) -> dict[str, str]:
+        """Every function's variables from the template, together (they agree where they overlap)."""
+        return {name: value for function in self._functions.values() for name, value in function.environment.items()}
+
+
+# --------------------------------------------------------------------------- custom data
+
+# Printable BMP code points JSON does not escape: random text of them barely compresses.
+_CODE_POINTS = [c for c in range(0x20, 0xFFFF) if not 0xD800 <= c <= 0xDFFF and chr(c) not in '"\\']
+
+
+def random_text_document(total_bytes: int, seed: int) -> dict[str, str]:
+    """`{"text": ...}` whose compact UTF-8 JSON is exactly `total_bytes` long, of random (incompressible) text."""
+    from dahooks.storage.codec import compact_json
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not cryptography
+    budget = total_bytes - len(compact_json({"text": ""}))
+    parts: list[str] = []
+    used = 0
+    while used < budget - 3:
+        char = chr(rng.choice(_CODE_POINTS))
+        parts.append(char)
+        used += len(char.encode("utf-8"))
+    parts.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(budget - used)))
+    document = {"text": "".join(parts)}
+    if len(compact_json(document)) != total_bytes:
+        raise AssertionError(f"the document is {len(compact_json(document))} bytes, not {total_bytes}")
+    return document
+
+
+def hook_context(storage_factory: Callable[[], Any] | None = None, caller: str = "auth0|tester") -> Context:
+    """A ctx as a hook gets it, in a container of its own (storage from the environment by default)."""
+    from dahooks.context import Container, Context, Request
+    from dahooks.storage import from_environment
+
+    return Context(
+        hook_name="memberships",
+        payload={},
+        request=Request(user={}),
+        container=Container(storage_factory=storage_factory or from_environment),
+        caller=caller,
+    )
+
+
+def increment_counter(times: int, start: Any) -> None:
+    """One container, in a process of its own (a multiprocessing target): once `start` is set,
+    `times` increments of the custom data's "counter" with ctx.update."""
+    ctx = hook_context()
+    ctx.read()  # the client built and connected before the race starts
+    start.wait()
+    for _ in range(times):
+        ctx.update(lambda data: {**data, "counter": data.get("counter", 0) + 1})
+
+
+# --------------------------------------------------------------------------- the local stack
+
+START_TIMEOUT_S = 120.0
+STOP_GRACE_S = 60.0
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class RunningStack:
+    """One `python -m local.stack` process, what it reported once ready, and an HTTP client for it."""
+
+    process: subprocess.Popen[bytes]
+    state_dir: Path
+    url: str
+    ready: dict[str, Any]
+    issuer: LocalIssuer
+    _connection: http.client.HTTPConnection | None = field(default=None, repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def token(self, *scopes: str, **claims: Any) -> str:
+        """A token the stack accepts, with `scopes` and `claims` (which may override any standard claim)."""
+        return self.issuer.mint(list(scopes), claims)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request over a kept-alive connection (reopened if the server closed it)."""
+        all_headers = {"content-type": "application/json", **(headers or {})}
+        if token is not None:
+            all_headers["authorization"] = f"Bearer {token}"
+        payload = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        for attempt in range(2):
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self._connection.request(method, path, body=payload, headers=all_headers)
+                answer = self._connection.getresponse()
+                return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._connection.close()
+                self._connection = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def descendants(self) -> set[int]:
+        """Every live process below the stack process."""
+        return descendants_of(self.process.pid)
+
+    def stop(self) -> None:
+        """SIGTERM, as Ctrl-C: the stack stops its children itself."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        stop_process(self.process, STOP_GRACE_S)
+
+
+def descendants_of(pid: int) -> set[int]:
+    """Every live process below `pid` (Linux: read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":  # a zombie is already dead; its parent has only to reap it
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    pending = [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def start_stack(template: Path, state_dir: Path, *extra: str) -> RunningStack:
+    """Start `make run`'s stack for `template` on a free port, and wait until it is serving.
+
+    Its console goes to `<state_dir>/stack.out`; `extra` are further arguments of `python -m local.stack`.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    ready_file = state_dir / "ready.json"
+    ready_file.unlink(missing_ok=True)
+    log = (state_dir / "stack.out").open("ab")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "local.stack", "--template", str(template), "--port", "0"]
+        + ["--state-dir", str(state_dir), "--ready-file", str(ready_file), *extra],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    log.close()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not ready_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process(process, STOP_GRACE_S)
+            output = (state_dir / "stack.out").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the local stack did not start:\n{output}")
+        time.sleep(0.1)
+    ready = json.loads(ready_file.read_text())
+    return RunningStack(process, state_dir, ready["url"], ready, LocalIssuer(state_dir))
+
+
+# --------------------------------------------------------------------------- Post User Registration
+
+INTAKE = "PostUserRegistrationFunction"
+WORKER = "RegistrationWorkerFunction"
+ACCEPT_ROUTE = "POST /hooks/post-user-registration"
+
+
+class SlackReceiver:
+    """An incoming-webhook stand-in on 127.0.0.1: answers 200 "ok" like Slack, or 500 when told to
+    fail; records what it accepted. A context manager that serves on a thread while in use."""
+
+    def __init__(self, *, fail_first: int = 0, always_fail: bool = False, failure_rate: float = 0.0) -> None:
+        self.fail_first = fail_first
+        self.always_fail = always_fail
+        self.failure_rate = failure_rate
+        self.delay_s = 0.0
+        self.received: list[dict[str, Any]] = []  # the messages it accepted
+        self.attempts = 0
+        self._random = random.Random(5)  # noqa: S311 - reproducible failures, not cryptography
+        self._lock = threading.Lock()
+        # The path is the secret part of a Slack webhook URL.
+        self.token = f"T{uuid.uuid4().hex[:8]}/B{uuid.uuid4().hex[:8]}/{uuid.uuid4().hex}"
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-receiver", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/services/{self.token}"
+
+    def _answer(self, path: str, body: bytes) -> int:
+        time.sleep(self.delay_s)
+        with self._lock:
+            self.attempts += 1
+            if path != f"/services/{self.token}":
+                return 404
+            failing = self.always_fail or self.attempts <= self.fail_first or self._random.random() < self.failure_rate
+            if failing:
+                return 500
+            self.received.append(json.loads(body))
+            return 200
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                status = receiver._answer(self.path, body)
+                payload = b"ok" if status == 200 else b"server_error"
+                self.send_response(status)
+                self.send_header("content-type", "text/plain")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+                return
+
+        return Handler
+
+    def texts(self) -> list[str]:
+        with self._lock:
+            return [message["text"] for message in self.received]
+
+    def __enter__(self) -> SlackReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
+@dataclass
+class RegistrationStack:
+    """A fresh registration queue, dead-letter queue and secret on moto, and the two functions of
+    template.yaml (the intake and the worker) resolved against them, with their real handlers.
+
+    Apply `environment` to os.environ, then `load()` the handlers, as cold containers would start.
+    """
+
+    moto_endpoint: str
+    table: str
+    secrets: dict[str, Any]
+    max_receive_count: int = 3
+    visibility_timeout: int = 2
+    retry_base_seconds: int = 0
+    queue_url: str = ""
+    dead_letter_url: str = ""
+    secret_name: str = ""
+    functions: dict[str, Function] = field(default_factory=dict)
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        sqs = self.sqs_client()
+        name = f"registrations-{uuid.uuid4().hex[:10]}"
+        self.dead_letter_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=self.dead_letter_url, AttributeNames=["QueueArn"])["Attributes"]
+        redrive = {"deadLetterTargetArn": dlq_arn["QueueArn"], "maxReceiveCount": self.max_receive_count}
+        self.queue_url = sqs.create_queue(
+            QueueName=name,
+            Attributes={"VisibilityTimeout": str(self.visibility_timeout), "RedrivePolicy": json.dumps(redrive)},
+        )["QueueUrl"]
+        self.secret_name = f"delegated-admin-hooks/{name}"
+        self.secrets_client().create_secret(Name=self.secret_name, SecretString=json.dumps(self.secrets))
+        template = Template(
+            values={
+                "Table": self.table,
+                "RegistrationQueue": self.queue_url,
+                "RegistrationSecretName": self.secret_name,
+                "RegistrationRetryBaseSeconds": self.retry_base_seconds,
+            }
+        )
+        every = template.functions()
+        self.functions = {INTAKE: every[INTAKE], WORKER: every[WORKER]}
+        for function in self.functions.values():
+            self.environment.update(function.environment)
+
+    def sqs_client(self) -> Any:
+        return aws.client("sqs", self.moto_endpoint)
+
+    def secrets_client(self) -> Any:
+        return aws.client("secretsmanager", self.moto_endpoint)
+
+    def load(self) -> None:
+        """Import both handlers as cold containers would (call with the environment applied)."""
+        for logical_id, function in self.functions.items():
+            self.handlers[logical_id] = load_handler(function, set_environment=False)
+
+    def invoke(self, logical_id: str, event: dict[str, Any], *, timeout: float | None = None) -> Any:
+        function = self.functions[logical_id]
+        return self.handlers[logical_id](event, context_for(function, timeout))
+
+    def accept(self, body: Any) -> tuple[int, Any]:
+        """POST `body` to the intake as API Gateway would: (status, parsed answer)."""
+        response = self.invoke(INTAKE, http_event(ACCEPT_ROUTE, body))
+        return response["statusCode"], json.loads(response["body"])
+
+    def work(self, event: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
+        return self.invoke(WORKER, event, timeout=timeout)
+
+    def event_source(self, **options: Any) -> SqsEventSource:
+        """Lambda's event source mapping for the queue, delivering to the worker in this process."""
+        return SqsEventSource(self.queue_url, self.moto_endpoint, lambda event: self.work(event), **options)
+
+    def receive(self, queue_url: str | None = None, *, wait_seconds: int = 0) -> list[dict[str, Any]]:
+        """Messages received from a queue (the registration queue by default), with their attributes."""
+        return (
+            self.sqs_client()
+            .receive_message(
+                QueueUrl=queue_url or self.queue_url,
+                MaxNumberOfMessages=10,
+                WaitTimeSeconds=wait_seconds,
+                MessageSystemAttributeNames=["All"],
+            )
+            .get("Messages", [])
+        )
+
+    def depth(self, queue_url: str | None = None) -> int:
+        """Messages in a queue, visible or in flight."""
+        attributes = self.sqs_client().get_queue_attributes(
+            QueueUrl=queue_url or self.queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    def send_raw(self, body: str) -> None:
+        """A message as another producer (EventBridge) would put it on the queue."""
+        self.sqs_client().send_message(QueueUrl=self.queue_url, MessageBody=body)
+
+
+def sqs_event(
+    messages: list[dict[str, Any]], queue_arn: str = f"arn:aws:sqs:{aws.REGION}:{aws.ACCOUNT}:q"
+) -> dict[str, Any]:
+    """Lambda's SQS event for messages received from moto."""
+    return {"Records": [lambda_record(message, queue_arn, aws.REGION) for message in messages]}
+
+
+# --------------------------------------------------------------------------- cold starts
+
+# What every function's cold start imports anyway: the baseline a cold start is compared with.
+BASELINE_IMPORT = "from aws_lambda_powertools import Logger"
+
+
+def builds_hook_function(function: Function) -> bool:
+    """True when the function's handler module wires the layer's `HookFunction` (read from its source).
+
+    A hook function reaches AWS only through `ctx.read()` / `ctx.cache` and friends, which import
+    boto3 on first use: its cold start must not pay for it, whatever its role may do.
+    """
+    module = function.code_uri / f"{function.handler.rpartition('.')[0].replace('.', '/')}.py"
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "HookFunction"
+        for node in ast.walk(tree)
+    )
+
+
+def starts_without_aws_sdk(template: Template, function: Function) -> bool:
+    """True for the functions whose cold start must not import boto3: the hook functions, and any
+    function whose role is granted no AWS service (Policies) and so could not use it anyway."""
+    granted = template.resources[function.logical_id].get("Properties", {}).get("Policies")
+    return builds_hook_function(function) or not granted
+
+
+def cold_command(function: Function | None, code: str | None = None) -> tuple[list[str], dict[str, str], str]:
+    """The interpreter command, environment and working directory of one cold start.
+
+    A fresh interpreter imports the function's handler module exactly as the Lambda runtime does
+    (CodeUri as the working directory, the layer on PYTHONPATH, the template's environment);
+    `function=None` is the baseline, which imports only `BASELINE_IMPORT`. Both run with the same
+    interpreter, PYTHONPATH and flags, so the only difference is what is imported. `code` runs
+    after the import (to look at `sys.modules` after the very start a benchmark times).
+    """
+    layers = [str(path) for path in function.layers] if function else [str(ROOT / "layers" / "runtime")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(layers), "PYTHONDONTWRITEBYTECODE": "1"}
+    if function is None:
+        return [sys.executable, "-c", f"{BASELINE_IMPORT}\n{code or ''}"], env, str(ROOT)
+    env.update(function.environment)
+    env["AWS_LAMBDA_FUNCTION_NAME"] = function.logical_id
+    module = function.handler.rpartition(".")[0]
+    return [sys.executable, "-c", f"import {module}\n{code or ''}"], env, str(function.code_uri)

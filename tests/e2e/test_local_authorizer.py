@@ -1,0 +1,177 @@
+"""The local stack's JWT authorizer, over real sockets, on every route template.yaml declares.
+
+API Gateway's answers are the contract: 401 {"message":"Unauthorized"} for no token or one it
+does not accept, 403 {"message":"Forbidden"} for a valid token without the route's scope, and the
+function's own answer otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from local.authorizer import LocalIssuer
+from local.paths import ROOT
+from local.template import Route, Template
+
+if TYPE_CHECKING:
+    from local.testing import RunningStack
+
+ROUTES = Template().routes()
+UNAUTHORIZED = {"message": "Unauthorized"}
+FORBIDDEN = {"message": "Forbidden"}
+
+
+def _id(route: Route) -> str:
+    return route.route_key
+
+
+def _body_for(route: Route) -> dict | None:
+    if route.method == "GET":
+        return None
+    return {"data": {}} if route.path == "/custom-data" else {"payload": {}, "request": {"user": {}}}
+
+
+def _call(stack: RunningStack, route: Route, token: str | None) -> tuple[int, object]:
+    response = stack.request(route.method, route.path, _body_for(route), token=token)
+    return response.status, response.json()
+
+
+def _other_key_token(stack: RunningStack, scopes: list[str]) -> str:
+    """Signed by a key that is not the issuer's, under the issuer's kid: only the signature is wrong."""
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    claims = {"iss": stack.issuer.issuer, "aud": stack.issuer.audience, "sub": "x", "iat": now, "exp": now + 600}
+    return jwt.encode({**claims, "scope": " ".join(scopes)}, other_key, "RS256", headers={"kid": stack.issuer.kid})
+
+
+def _hs256(claims: dict, secret: bytes, kid: str) -> str:
+    """An HS256 JWT built by hand (PyJWT rightly refuses to use a public key as an HMAC secret)."""
+
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing_input = part(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode()) + "."
+    signing_input += part(json.dumps(claims).encode())
+    return signing_input + "." + part(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())
+
+
+def test_the_template_declares_the_routes_under_test() -> None:
+    assert {"GET /health", "POST /hooks/access", "POST /hooks/filter"} <= {route.route_key for route in ROUTES}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_id)
+def test_a_good_token_reaches_the_function(local_stack: RunningStack, route: Route) -> None:
+    status, body = _call(local_stack, route, local_stack.token(*route.scopes))
+    assert status not in (401, 403, 404, 500), body
+    assert body not in (UNAUTHORIZED, FORBIDDEN)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
+def test_no_token_is_unauthorized(local_stack: RunningStack, route: Route) -> None:
+    assert _call(local_stack, route, None) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
+def test_a_bad_signature_is_unauthorized(local_stack: RunningStack, route: Route) -> None:
+    assert _call(local_stack, route, _other_key_token(local_stack, list(route.scopes))) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
+def test_an_expired_token_is_unauthorized(local_stack: RunningStack, route: Route) -> None:
+    expired = local_stack.token(*route.scopes, iat=int(time.time()) - 7200, exp=int(time.time()) - 60)
+    assert _call(local_stack, route, expired) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
+def test_a_wrong_audience_is_unauthorized(local_stack: RunningStack, route: Route) -> None:
+    token = local_stack.token(*route.scopes, aud="https://another-api.example")
+    assert _call(local_stack, route, token) == (401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.scopes], ids=_id)
+def test_a_token_without_the_route_scope_is_forbidden(local_stack: RunningStack, route: Route) -> None:
+    others = sorted({scope for r in ROUTES for scope in r.scopes} - set(route.scopes)) or ["unrelated:scope"]
+    assert _call(local_stack, route, local_stack.token(*others)) == (403, FORBIDDEN)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.authorized], ids=_id)
+def test_an_open_route_ignores_even_a_bad_token(local_stack: RunningStack, route: Route) -> None:
+    status, _ = _call(local_stack, route, "not-a-jwt")
+    assert status == 200
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"iss": "https://someone-else.example/"}, id="wrong-issuer"),
+        pytest.param({"nbf": int(time.time()) + 3600}, id="not-yet-valid"),
+        pytest.param({"aud": None}, id="no-audience"),
+    ],
+)
+def test_other_claims_api_gateway_checks_are_checked(local_stack: RunningStack, claims: dict) -> None:
+    token = local_stack.token("hooks:invoke", **claims)
+    response = local_stack.request("POST", "/hooks/settings", {}, token=token)
+    assert (response.status, response.json()) == (401, UNAUTHORIZED)
+
+
+def test_unsigned_and_hmac_tokens_are_unauthorized(local_stack: RunningStack) -> None:
+    now = int(time.time())
+    claims = {"iss": local_stack.issuer.issuer, "aud": local_stack.issuer.audience, "exp": now + 600}
+    claims["scope"] = "hooks:invoke"
+    kid = {"kid": local_stack.issuer.kid}
+    unsigned = jwt.encode(claims, None, algorithm="none", headers=kid)
+    public_pem = local_stack.issuer.public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    hmac_with_public_key = _hs256(claims, public_pem, local_stack.issuer.kid)  # the classic key-confusion attack
+    for token in (unsigned, hmac_with_public_key, "Bearer", "garbage.garbage.garbage"):
+        response = local_stack.request("POST", "/hooks/settings", {}, token=token)
+        assert (response.status, response.json()) == (401, UNAUTHORIZED)
+
+
+def test_an_unknown_route_is_not_found(local_stack: RunningStack) -> None:
+    response = local_stack.request("POST", "/hooks/unknown", {}, token=local_stack.token("hooks:invoke"))
+    assert (response.status, response.json()) == (404, {"message": "Not Found"})
+
+
+def test_make_token_prints_a_token_the_stack_accepts_with_its_claims(local_stack: RunningStack) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "local.dev_token", "--scopes", "hooks:invoke custom-data:read"]
+        + ["--claims", '{"app_metadata": {"department": "Finance"}}', "--state-dir", str(local_stack.state_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = completed.stdout.strip()
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["app_metadata"] == {"department": "Finance"}
+    assert claims["scope"] == "hooks:invoke custom-data:read"
+    assert local_stack.request("GET", "/custom-data", token=token).status == 200
+
+
+def test_the_dev_token_has_every_scope_of_the_template(local_stack: RunningStack) -> None:
+    token = Path(local_stack.ready["token_file"]).read_text().strip()
+    scopes = set(jwt.decode(token, options={"verify_signature": False})["scope"].split())
+    assert scopes == {scope for route in ROUTES for scope in route.scopes}
+    for route in ROUTES:
+        assert _call(local_stack, route, token)[0] not in (401, 403)
+
+
+def test_a_token_minted_for_another_issuer_key_pair_is_unauthorized(local_stack: RunningStack, tmp_path: Path) -> None:
+    stranger = LocalIssuer(tmp_path)  # same issuer name and audience, its own key pair
+    response = local_stack.request("POST", "/hooks/settings", {}, token=stranger.mint(["hooks:invoke"]))
+    assert (response.status, response.json()) == (401, UNAUTHORIZED)

@@ -1,0 +1,93 @@
+"""The real components the functional tests run against, each started once per session (per xdist
+worker): DynamoDB Local with template.yaml's tables, and moto's server for SQS and Secrets Manager.
+
+Their fixtures point boto3 at them through the environment (endpoints, dummy credentials), so the
+functions run exactly as deployed, without a test-only branch, and a process a test starts (the
+invoker) inherits the same endpoints. A test asks for what it uses: `table` (emptied for it),
+`dynamodb_endpoint`, `moto_endpoint`, `registration_stack`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from local import aws
+from local.dynamodb_local import DynamoDBLocal, create_tables
+from local.environment import Environment
+from local.moto_server import MotoServer
+from local.template import Template
+from local.testing import RegistrationStack, SlackReceiver
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    """The endpoint of the session's DynamoDB Local, with the template's tables created."""
+    environment = Environment()
+    with DynamoDBLocal() as server:
+        tables = create_tables(Template(), server.endpoint)
+        environment.set({**aws.environment(dynamodb=server.endpoint), "TABLE_NAME": tables["Table"]})
+        try:
+            yield server.endpoint
+        finally:
+            environment.restore()
+
+
+@pytest.fixture
+def table(dynamodb_endpoint: str) -> str:
+    """The table's name, emptied before the test: every test starts without custom data or cache."""
+    name = os.environ["TABLE_NAME"]
+    _empty(aws.client("dynamodb", dynamodb_endpoint), name)
+    return name
+
+
+def _empty(client: Any, name: str) -> None:
+    for page in client.get_paginator("scan").paginate(TableName=name, ProjectionExpression="pk, sk"):
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in page.get("Items", [])]
+        for start in range(0, len(keys), 25):  # BatchWriteItem's limit
+            batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+            pending: dict[str, Any] = {name: batch}
+            while pending:
+                pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """The session's moto server (SQS, Secrets Manager, SSM), with boto3 pointed at it."""
+    environment = Environment()
+    with MotoServer() as server:
+        assert server.endpoint is not None
+        environment.set(aws.environment(moto=server.endpoint))
+        try:
+            yield server.endpoint
+        finally:
+            environment.restore()
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackReceiver]:
+    with SlackReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def registration_stack(moto_endpoint: str, table: str, slack: SlackReceiver) -> Iterator[Any]:
+    """make(**options) -> a loaded RegistrationStack whose secret holds the receiver's URL."""
+    environment = Environment()
+
+    def make(**options: Any) -> RegistrationStack:
+        secrets = options.pop("secrets", {"SLACK_HOOK": slack.url, "CRM_API_KEY": "crm-key-4f9d2c7a1e"})
+        stack = RegistrationStack(moto_endpoint, table, secrets, **options)
+        environment.set(stack.environment)
+        stack.load()
+        return stack
+
+    try:
+        yield make
+    finally:
+        environment.restore()

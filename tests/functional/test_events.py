@@ -1,0 +1,133 @@
+"""Every events/ fixture answers as its name says, through its function's real handler, and the
+answers are the ones openapi.yaml documents; `make invoke`'s invoker runs a fixture as sam would.
+
+A fixture's name ends with what it proves: `-invalid` is a 400 InvalidRequest, `-refused` the
+hook's refusal (403 from access, 400 elsewhere), `-accepted` a 202, anything else a 200. The
+functions run in this process against the session's DynamoDB Local and a moto queue, as `make run`
+would point them; one fixture also goes through the invoker itself (`python -m local.invoke`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from local import aws
+from local.environment import temporary_environment
+from local.paths import EVENTS, ROOT
+from local.template import Template
+from local.testing import WarmFunctions, load_event, starts_without_aws_sdk
+from tests.hostile_fixtures.openapi import operations, response_validator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+TEMPLATE = Template()
+ROUTES = {route.route_key: route.function for route in TEMPLATE.routes()}
+HTTP_EVENTS = sorted(path.name for path in EVENTS.glob("*.json") if load_event(path.name).get("routeKey") in ROUTES)
+# The fixtures of the functions that start without the AWS SDK (the hooks, health): those whose
+# every answer is documented with a body schema of its own.
+HOOK_EVENTS = [
+    name
+    for name in HTTP_EVENTS
+    if starts_without_aws_sdk(TEMPLATE, TEMPLATE.functions()[ROUTES[load_event(name)["routeKey"]]])
+]
+INVOKED_BY_THE_INVOKER = "custom-data-write-departments.json"
+
+
+def expected_status(name: str, route_key: str) -> tuple[int, str | None]:
+    stem = name.removesuffix(".json")
+    if stem.endswith("-invalid"):
+        return 400, "InvalidRequest"
+    if stem.endswith("-refused"):
+        return (403 if route_key == "POST /hooks/access" else 400), "HookError"
+    if stem.endswith("-accepted"):
+        return 202, None
+    return 200, None
+
+
+@pytest.fixture(scope="module")
+def registration_queue(moto_endpoint: str) -> str:
+    return aws.client("sqs", moto_endpoint).create_queue(QueueName="events-registrations")["QueueUrl"]
+
+
+@pytest.fixture(scope="module")
+def functions(dynamodb_endpoint: str, registration_queue: str) -> Iterator[WarmFunctions]:
+    """The template's functions on the session's table and a fresh queue, with their environment applied."""
+    template = Template(values={"Table": os.environ["TABLE_NAME"], "RegistrationQueue": registration_queue})
+    warm = WarmFunctions(template, set_environment=False)
+    with temporary_environment(warm.environment()):
+        yield warm
+
+
+def test_every_route_has_a_fixture():
+    covered = {load_event(name)["routeKey"] for name in HTTP_EVENTS}
+
+    assert covered == set(ROUTES)
+
+
+@pytest.mark.parametrize("name", HTTP_EVENTS)
+def test_fixture_gives_the_status_its_name_promises(name, functions, table, captured_logs):
+    event = load_event(name)
+    status, error = expected_status(name, event["routeKey"])
+
+    response = functions.invoke(ROUTES[event["routeKey"]], event)
+
+    assert response["statusCode"] == status, response
+    body = json.loads(response["body"])
+    if error:
+        assert body["error"] == error
+    for record in captured_logs.records:  # the function's log lines, each a JSON record
+        assert record["service"] == "delegated-admin-hooks"
+
+
+@pytest.mark.parametrize("name", HOOK_EVENTS)
+def test_real_answer_to_every_hook_fixture_matches_the_document(name, invoke, table):
+    event = load_event(name)
+    method, path = event["routeKey"].split(" ", 1)
+
+    status, body = invoke(ROUTES[event["routeKey"]], event)
+
+    assert str(status) in operations()[(method, path)]["responses"]
+    errors = [e.message for e in response_validator(method, path, status).iter_errors(body)]
+    assert errors == []
+
+
+@pytest.fixture
+def env_vars(tmp_path: Path, registration_queue: str) -> Path:
+    """An `--env-vars` file pointing the functions at the session's local table and queue."""
+    path = tmp_path / "env.json"
+    path.write_text(
+        json.dumps(
+            {"Parameters": {"TABLE_NAME": os.environ["TABLE_NAME"], "REGISTRATION_QUEUE_URL": registration_queue}}
+        )
+    )
+    return path
+
+
+def test_the_invoker_runs_a_fixture_as_sam_local_invoke_does(env_vars, table):
+    route_key = load_event(INVOKED_BY_THE_INVOKER)["routeKey"]
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "local.invoke", ROUTES[route_key], f"events/{INVOKED_BY_THE_INVOKER}"]
+        + ["--env-vars", str(env_vars)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    response = json.loads(completed.stdout)
+    assert response["statusCode"] == expected_status(INVOKED_BY_THE_INVOKER, route_key)[0], response
+    assert completed.stderr.strip(), "the function's log lines go to stderr"
+    for line in completed.stderr.splitlines():  # the function's log lines, each a JSON record
+        assert json.loads(line)["service"] == "delegated-admin-hooks"

@@ -1,0 +1,164 @@
+"""When DynamoDB fails: throttling and dropped connections are retried; what still fails is a 503, never a trace."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError
+
+from dahooks import HookFunction
+from dahooks.exceptions import ServiceUnavailableError, StorageAccessDeniedError
+from dahooks.storage import Storage
+from dahooks.storage.api import CustomDataApi
+from local.dynamodb_local import DynamoDBLocal, create_tables
+from local.lambda_runtime import context_for
+from local.template import Template
+from local.testing import hook_path, http_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+IT_CALLER = {"request": {"user": {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}}}
+
+
+class _Body:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def dynamodb_error(code: str, status: int = 400) -> AWSResponse:
+    """A DynamoDB error answer as it comes over the wire."""
+    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": code}).encode()
+    return AWSResponse("http://dynamodb", status, {"content-type": "application/x-amz-json-1.0"}, _Body(body))
+
+
+def inject(storage: Storage, operation: str, answers: Callable[[int], Any]) -> list[int]:
+    """Before each `operation` request is sent, `answers(n)` may answer it (or raise) instead of DynamoDB."""
+    sent: list[int] = []
+
+    def before_send(request: Any, **kwargs: Any) -> Any:
+        sent.append(len(sent) + 1)
+        return answers(len(sent))
+
+    storage.client().meta.events.register(f"before-send.dynamodb.{operation}", before_send)
+    return sent
+
+
+def lambda_context(template: Template, logical_id: str) -> Any:
+    return context_for(template.functions()[logical_id])
+
+
+@pytest.fixture(scope="module")
+def stopped_endpoint() -> str:
+    """The endpoint of a DynamoDB Local of this module's own, with the tables, that has been stopped."""
+    with DynamoDBLocal() as server:
+        create_tables(Template(), server.endpoint)
+    return server.endpoint
+
+
+@pytest.fixture
+def stopped_dynamodb(stopped_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """boto3 pointed at the stopped DynamoDB Local, for this test only."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", stopped_endpoint)
+    return stopped_endpoint
+
+
+@pytest.mark.parametrize(
+    ("route_key", "body"),
+    [("GET /custom-data", None), ("PUT /custom-data", {"data": {"x": 1}}), ("GET /custom-data/history", None)],
+)
+def test_a_stopped_dynamodb_local_gives_503_from_the_custom_data_api(stopped_dynamodb, template, route_key, body):
+    api = CustomDataApi()  # a fresh container, reading the environment as deployed
+
+    response = api(http_event(route_key, body), lambda_context(template, "CustomDataFunction"))
+
+    assert response["statusCode"] == 503
+    answer = json.loads(response["body"])
+    assert answer == {
+        "error": "ServiceUnavailable",
+        "message": "the custom data store is unavailable; try again later",
+        "requestId": "test-request",
+    }
+
+
+def test_a_stopped_dynamodb_local_gives_503_from_a_hook_that_reads_custom_data(stopped_dynamodb, template):
+    memberships = HookFunction("memberships", hook_path("memberships"))
+    context = lambda_context(template, "MembershipsFunction")
+
+    response = memberships(http_event("POST /hooks/memberships", IT_CALLER), context)
+
+    assert response["statusCode"] == 503
+    assert json.loads(response["body"])["error"] == "ServiceUnavailable"
+
+
+def test_a_warm_container_whose_dynamodb_stops_answers_503_not_its_old_copy(template, monkeypatch):
+    server = DynamoDBLocal()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.start())
+    try:
+        create_tables(Template(), server.endpoint)
+        api = CustomDataApi()
+        context = lambda_context(template, "CustomDataFunction")
+        assert api(http_event("PUT /custom-data", {"data": {"x": 1}}), context)["statusCode"] == 200
+    finally:
+        server.stop()
+
+    response = api(http_event("GET /custom-data", None), context)
+
+    assert response["statusCode"] == 503
+
+
+def test_throttling_is_retried_by_botocore_until_dynamodb_answers(table):
+    storage = Storage(table)
+    storage.write({"n": 1})
+    sent = inject(storage, "GetItem", lambda n: dynamodb_error("ThrottlingException") if n <= 2 else None)
+
+    assert storage.read() == {"n": 1}
+    assert sent == [1, 2, 3]
+
+
+def test_a_dropped_connection_is_retried(table):
+    storage = Storage(table)
+    storage.write({"n": 1})
+
+    def drop_first(n: int) -> None:
+        if n == 1:
+            raise ConnectionClosedError(endpoint_url="http://dynamodb")
+
+    sent = inject(storage, "GetItem", drop_first)
+
+    assert storage.read() == {"n": 1}
+    assert sent == [1, 2]
+
+
+def test_throttling_that_outlasts_the_retries_is_a_503_and_nothing_is_written(table, monkeypatch, template):
+    monkeypatch.setenv("DYNAMODB_MAX_ATTEMPTS", "2")
+    storage = Storage(table)
+    storage.write({"n": 1})
+    sent = inject(storage, "TransactWriteItems", lambda n: dynamodb_error("ProvisionedThroughputExceededException"))
+    api = CustomDataApi(storage_factory=lambda: storage)
+
+    response = api(http_event("PUT /custom-data", {"data": {"n": 2}}), lambda_context(template, "CustomDataFunction"))
+
+    assert response["statusCode"] == 503
+    assert json.loads(response["body"])["error"] == "ServiceUnavailable"
+    assert sent == [1, 2]
+    assert Storage(table).snapshot().data == {"n": 1}
+    assert [entry["version"] for entry in Storage(table).history()] == [1]
+
+
+def test_a_role_without_write_permission_is_a_clear_500_not_a_503(table):
+    storage = Storage(table)
+    inject(storage, "PutItem", lambda n: dynamodb_error("AccessDeniedException"))
+
+    with pytest.raises(StorageAccessDeniedError, match="not allowed to write the cache"):
+        storage.cache.set("k", 1, ttl_seconds=60)
+
+
+def test_service_unavailable_is_the_503_of_the_contract():
+    assert (ServiceUnavailableError.status, ServiceUnavailableError.code) == (503, "ServiceUnavailable")
