@@ -112,6 +112,9 @@ class DynamoDBLocal(ServerProcess):
         command = [
             java,
             "-XX:+UseSerialGC",  # fewer GC threads: the machines this runs on are small
+            # The quick compiler only: it starts in a third of the time, and a development database
+            # never runs long enough for the optimising one to pay for itself.
+            "-XX:TieredStopAtLevel=1",
             "-Xshare:auto",
             f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
             "-jar",
