@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -55,17 +56,19 @@ def lambda_context(template: Template, logical_id: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def stopped_endpoint() -> str:
-    """The endpoint of a DynamoDB Local of this module's own, with the tables, that has been stopped."""
-    with DynamoDBLocal() as server:
-        create_tables(Template(), server.endpoint)
-    return server.endpoint
+def stopped_endpoint() -> Iterator[str]:
+    """An endpoint where DynamoDB Local has stopped: a loopback port held bound but not listening,
+    so that every connection to it is refused (and no other process can take the port meanwhile)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
 @pytest.fixture
-def stopped_dynamodb(stopped_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """boto3 pointed at the stopped DynamoDB Local, for this test only."""
+def stopped_dynamodb(stopped_endpoint: str, template: Template, monkeypatch: pytest.MonkeyPatch) -> str:
+    """boto3 pointed at the stopped DynamoDB Local, for this test only, and the table the template names."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", stopped_endpoint)
+    monkeypatch.setenv("TABLE_NAME", template.functions()["CustomDataFunction"].environment["TABLE_NAME"])
     return stopped_endpoint
 
 
@@ -101,7 +104,7 @@ def test_a_warm_container_whose_dynamodb_stops_answers_503_not_its_old_copy(temp
     server = DynamoDBLocal()
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.start())
     try:
-        create_tables(Template(), server.endpoint)
+        monkeypatch.setenv("TABLE_NAME", create_tables(Template(), server.endpoint)["Table"])
         api = CustomDataApi()
         context = lambda_context(template, "CustomDataFunction")
         assert api(http_event("PUT /custom-data", {"data": {"x": 1}}), context)["statusCode"] == 200
