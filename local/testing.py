@@ -21,6 +21,7 @@ and the layer (dahooks) only when a function here needs them.
 from __future__ import annotations
 
 import ast
+import functools
 import http.client
 import json
 import os
@@ -37,7 +38,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import aws
-from .authorizer import LocalIssuer
 from .event_source import SqsEventSource, lambda_record
 from .lambda_runtime import Handler, LambdaContext, context_for, load_handler
 from .paths import EVENTS, ROOT
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
     from dahooks.context import Context
     from dahooks.handler import HookFunction
+
+    from .authorizer import LocalIssuer
 
 # --------------------------------------------------------------------------- events and functions
 
@@ -157,8 +159,11 @@ class WarmFunctions:
 
 # --------------------------------------------------------------------------- custom data
 
-# Printable BMP code points JSON does not escape: random text of them barely compresses.
-_CODE_POINTS = [c for c in range(0x20, 0xFFFF) if not 0xD800 <= c <= 0xDFFF and chr(c) not in '"\\']
+
+@functools.cache
+def _code_points() -> list[int]:
+    """Printable BMP code points JSON does not escape: random text of them barely compresses."""
+    return [c for c in range(0x20, 0xFFFF) if not 0xD800 <= c <= 0xDFFF and chr(c) not in '"\\']
 
 
 def random_text_document(total_bytes: int, seed: int) -> dict[str, str]:
@@ -170,7 +175,7 @@ def random_text_document(total_bytes: int, seed: int) -> dict[str, str]:
     parts: list[str] = []
     used = 0
     while used < budget - 3:
-        char = chr(rng.choice(_CODE_POINTS))
+        char = chr(rng.choice(_code_points()))
         parts.append(char)
         used += len(char.encode("utf-8"))
     parts.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(budget - used)))
@@ -325,6 +330,8 @@ def start_stack(template: Path, state_dir: Path, *extra: str) -> RunningStack:
             output = (state_dir / "stack.out").read_text(errors="replace")[-3000:]
             raise RuntimeError(f"the local stack did not start:\n{output}")
         time.sleep(0.1)
+    from .authorizer import LocalIssuer  # the stack's own issuer: its key is in the state directory
+
     ready = json.loads(ready_file.read_text())
     return RunningStack(process, state_dir, ready["url"], ready, LocalIssuer(state_dir))
 
