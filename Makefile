@@ -15,10 +15,12 @@ PY313_BIN := $(dir $(BASE_PYTHON))
 
 FUNCTION ?=
 EVENT ?=
+# pytest-xdist workers: two, one per core of the machines this runs on (0 runs the tests in one process).
+TEST_WORKERS ?= 2
 SCOPES ?= hooks:invoke custom-data:read custom-data:write
 CLAIMS ?=
 
-.PHONY: help install lock test lint typecheck run token invoke logs bench sam-check validate build clean
+.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench sam-check validate build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,8 +52,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: install node_modules/.installed lint typecheck sam-check ## run every check: ruff, mypy, the template (cfn-lint, sam validate, sam build), pytest
-	$(PY) -m pytest
+test: install node_modules/.installed lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
+	$(PY) -m pytest -n $(TEST_WORKERS)
+
+test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java; under 30 s)
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit
 
 lint: install ## ruff, and cfn-lint on the template
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,22 @@ from local.template import Template
 from local.testing import WarmFunctions
 
 Invoke = Callable[..., tuple[int, Any]]
+E2E = "tests/e2e/"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (`make test` runs two workers), unit and functional tests go to whichever
+    worker is free, and the whole e2e tier to one worker, in order: its tests share the stacks
+    they start (one per session, or per module), which would otherwise start once per worker."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist was asked for
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TierScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return E2E if nodeid.startswith(E2E) else nodeid
+
+    return TierScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
