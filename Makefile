@@ -94,8 +94,13 @@ sam-check: validate build ## the template passes `sam validate --lint` and `sam 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --region us-east-1
 
-build: $(SAM_VENV)/.installed ## sam build, offline, with the Python 3.13 the runtime uses
+build: .aws-sam/build/template.yaml ## sam build, with the Python 3.13 the runtime uses (again only when its inputs changed)
+
+# The layer's dependencies are pip-installed for arm64 by sam build: not again for an unchanged tree.
+BUILD_INPUTS := template.yaml samconfig.toml $(shell find layers functions -type f -not -path '*/__pycache__/*')
+.aws-sam/build/template.yaml: $(SAM_VENV)/.installed $(BUILD_INPUTS)
 	SAM_CLI_TELEMETRY=0 PATH="$(PY313_BIN):$$PATH" $(SAM_VENV)/bin/sam build
+	touch $@
 
 clean: ## remove the virtualenvs, build output and local state
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local node_modules
