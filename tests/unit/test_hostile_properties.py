@@ -103,4 +103,8 @@ def test_if_match_is_a_version_or_a_400_naming_the_header(value):
     assert field in (None, "If-Match")
     if field is None:
         version = parse_if_match(value)
-        assert version is None or version >= 0
+        if value is None or value.strip() == "*":
+            assert version is None
+        else:  # "3", '"3"' and 'W/"3"' demand version 3: its digits, and nothing else, are the version
+            assert version == int("".join(char for char in value if char.isdecimal()))
+            assert "-" not in value
