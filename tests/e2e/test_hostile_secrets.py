@@ -70,20 +70,9 @@ def scan(local_stack: RunningStack) -> Scan:
     send("write invalid password", "POST", "/hooks/write",
          {"method": "create", "request": {"user": CALLER}, "payload": {**create, "password": {"value": PASSWORD}}},
          token=hooks)  # fmt: skip
-    send(
-        "access",
-        "POST",
-        "/hooks/access",
-        {"request": {"user": secret_user}, "payload": {"action": "read:user", "user": secret_user}},
-        token=hooks,
-    )
-    send(
-        "access refused",
-        "POST",
-        "/hooks/access",
-        {"request": {"user": secret_user}, "payload": {"action": "delete:user", "user": secret_user}},
-        token=hooks,
-    )
+    for name, action in [("access", "read:user"), ("access refused", "delete:user")]:
+        body = {"request": {"user": secret_user}, "payload": {"action": action, "user": secret_user}}
+        send(name, "POST", "/hooks/access", body, token=hooks)
     for hook in ("filter", "memberships", "settings", "custom-domain"):
         send(hook, "POST", f"/hooks/{hook}", {"request": {"user": secret_user}, "payload": secret_user}, token=hooks)
     send("bogus token", "POST", "/hooks/access", {}, headers={"authorization": f"Bearer {BOGUS_TOKEN}"})

@@ -7,10 +7,6 @@ function's own answer otherwise.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import subprocess
 import sys
 import time
@@ -19,12 +15,11 @@ from typing import TYPE_CHECKING
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from local.authorizer import LocalIssuer
 from local.paths import ROOT
 from local.template import Route, Template
+from tests.hostile_fixtures.tokens import alg_none, hs256_signed_with_public_key, signed_by_another_key
 
 if TYPE_CHECKING:
     from local.testing import RunningStack
@@ -49,25 +44,6 @@ def _call(stack: RunningStack, route: Route, token: str | None) -> tuple[int, ob
     return response.status, response.json()
 
 
-def _other_key_token(stack: RunningStack, scopes: list[str]) -> str:
-    """Signed by a key that is not the issuer's, under the issuer's kid: only the signature is wrong."""
-    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = int(time.time())
-    claims = {"iss": stack.issuer.issuer, "aud": stack.issuer.audience, "sub": "x", "iat": now, "exp": now + 600}
-    return jwt.encode({**claims, "scope": " ".join(scopes)}, other_key, "RS256", headers={"kid": stack.issuer.kid})
-
-
-def _hs256(claims: dict, secret: bytes, kid: str) -> str:
-    """An HS256 JWT built by hand (PyJWT rightly refuses to use a public key as an HMAC secret)."""
-
-    def part(raw: bytes) -> str:
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    signing_input = part(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode()) + "."
-    signing_input += part(json.dumps(claims).encode())
-    return signing_input + "." + part(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())
-
-
 def test_the_template_declares_the_routes_under_test() -> None:
     assert {"GET /health", "POST /hooks/access", "POST /hooks/filter"} <= {route.route_key for route in ROUTES}
 
@@ -86,7 +62,7 @@ def test_no_token_is_unauthorized(local_stack: RunningStack, route: Route) -> No
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
 def test_a_bad_signature_is_unauthorized(local_stack: RunningStack, route: Route) -> None:
-    assert _call(local_stack, route, _other_key_token(local_stack, list(route.scopes))) == (401, UNAUTHORIZED)
+    assert _call(local_stack, route, signed_by_another_key(local_stack.issuer, *route.scopes)) == (401, UNAUTHORIZED)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.authorized], ids=_id)
@@ -128,15 +104,8 @@ def test_other_claims_api_gateway_checks_are_checked(local_stack: RunningStack, 
 
 
 def test_unsigned_and_hmac_tokens_are_unauthorized(local_stack: RunningStack) -> None:
-    now = int(time.time())
-    claims = {"iss": local_stack.issuer.issuer, "aud": local_stack.issuer.audience, "exp": now + 600}
-    claims["scope"] = "hooks:invoke"
-    kid = {"kid": local_stack.issuer.kid}
-    unsigned = jwt.encode(claims, None, algorithm="none", headers=kid)
-    public_pem = local_stack.issuer.public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    hmac_with_public_key = _hs256(claims, public_pem, local_stack.issuer.kid)  # the classic key-confusion attack
+    unsigned = alg_none(local_stack.issuer, "hooks:invoke")
+    hmac_with_public_key = hs256_signed_with_public_key(local_stack.issuer, "hooks:invoke")  # key confusion
     for token in (unsigned, hmac_with_public_key, "Bearer", "garbage.garbage.garbage"):
         response = local_stack.request("POST", "/hooks/settings", {}, token=token)
         assert (response.status, response.json()) == (401, UNAUTHORIZED)
