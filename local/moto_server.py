@@ -19,9 +19,13 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .paths import ROOT
 from .processes import ServerProcess, stop_process
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 READY_PREFIX = "moto-ready "
 START_TIMEOUT_S = 60.0
@@ -48,7 +52,7 @@ class MotoServer(ServerProcess):
                 stdout=subprocess.PIPE,
                 stderr=log,
                 text=True,
-                cwd=Path(__file__).resolve().parent.parent,
+                cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         finally:
