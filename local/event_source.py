@@ -82,8 +82,10 @@ def succeeded_records(records: list[dict[str, Any]], response: Any) -> list[dict
 class SqsEventSource:
     """Delivers `queue_url` to `invoke` as Lambda would, on background threads, until `stop`.
 
-    `pollers` threads poll at once, like the concurrent batches Lambda runs for a busy queue;
-    `visibility_timeout` overrides the queue's own for each receive (None keeps the queue's).
+    `pollers` threads poll at once, each invoking the function with one batch at a time: at most
+    `pollers` invocations run at once, as a mapping's ScalingConfig `MaximumConcurrency` caps them
+    in Lambda (the local stack passes that number). `visibility_timeout` overrides the queue's own
+    for each receive (None keeps the queue's).
     """
 
     def __init__(
@@ -99,6 +101,9 @@ class SqsEventSource:
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH_SIZE:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}, not {batch_size}")
+        if pollers < 1:
+            raise ValueError(f"pollers must be at least 1, not {pollers}")
+
         self.queue_url = queue_url
         self.invoke = invoke
         self.batch_size = batch_size

@@ -58,23 +58,19 @@ def _queue_url(values: dict[str, Any], queue: str) -> str:
 
 
 def _start_event_sources(template: Template, pool: WorkerPool, moto_endpoint: str) -> list[SqsEventSource]:
-    """One SQS poller per SQS event of a function, as Lambda's event source mappings."""
+    """One SQS event source per SQS event of a function, as Lambda's event source mappings: its batch
+    size, and at most its MaximumConcurrency invocations at once (one poller each)."""
     sources = []
-    for function in template.functions().values():
-        for event in function.events.values():
-            if event.get("Type") != "SQS":
-                continue
-            props = template.resolve(event.get("Properties", {}))
-            queue = props.get("Queue", "")
-            queue_url = _queue_url(template.values, queue)
-            source = SqsEventSource(
-                queue_url=queue_url,
-                endpoint=moto_endpoint,
-                invoke=pool.invoker(function.logical_id),
-                batch_size=int(props.get("BatchSize", 10)),
-            )
-            source.start()
-            sources.append(source)
+    for mapping in template.sqs_mappings():
+        source = SqsEventSource(
+            queue_url=_queue_url(template.values, mapping.queue),
+            endpoint=moto_endpoint,
+            invoke=pool.invoker(mapping.function),
+            batch_size=mapping.batch_size,
+            pollers=mapping.maximum_concurrency or 1,
+        )
+        source.start()
+        sources.append(source)
     return sources
 
 
@@ -100,7 +96,11 @@ class Stack:
         (self.state_dir / "logs").mkdir(parents=True, exist_ok=True)
         dynamodb_endpoint = self.dynamodb.start()
         moto_endpoint = self.moto.start()
-        values: dict[str, Any] = {"JwtIssuer": self.issuer.issuer, "JwtAudience": self.issuer.audience}
+        values: dict[str, Any] = {
+            "JwtIssuer": self.issuer.issuer,
+            "JwtAudience": self.issuer.audience,
+            **dict(self.args.parameter_overrides),
+        }
         template = Template(self.args.template, values=values)
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
         self.values = values
@@ -110,9 +110,9 @@ class Stack:
     async def serve(self, template: Template, stop: asyncio.Event) -> None:
         functions = template.functions()
         reserved = {
-            logical_id: int(template.resources[logical_id]["Properties"]["ReservedConcurrentExecutions"])
-            for logical_id in functions
-            if "ReservedConcurrentExecutions" in template.resources[logical_id].get("Properties", {})
+            logical_id: function.reserved_concurrency
+            for logical_id, function in functions.items()
+            if function.reserved_concurrency is not None
         }
         self.pool = WorkerPool(
             functions,
@@ -213,6 +213,13 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+def _parameter(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name, value
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="the local stack of template.yaml (make run)")
     parser.add_argument("--template", type=Path, default=TEMPLATE)
@@ -228,6 +235,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="workers per function at most")
     parser.add_argument("--quiet", action="store_true", help="function logs to files only, no access log")
     parser.add_argument("--ready-file", type=Path, help="write the endpoints as JSON here once serving")
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="*",
+        default=[],
+        type=_parameter,
+        metavar="NAME=VALUE",
+        help="template parameters, as `sam deploy --parameter-overrides` takes them",
+    )
     return parser.parse_args(argv)
 
 

@@ -1,8 +1,10 @@
 """Reading template.yaml the way SAM does, for the local invoker and gateway.
 
-Only what the local stack needs: each function's code, handler, layers, timeout and environment
-(Globals merged, intrinsic functions resolved against local values), and each HttpApi route with
-its authorizer and scopes. The template is the one list of routes; nothing here repeats it.
+Only what the local stack needs: each function's code, handler, layers, timeout, reserved
+concurrency and environment (Globals merged, intrinsic functions and conditions resolved against
+local values), each HttpApi route with its authorizer and scopes, and each SQS event source with
+its batch size and maximum concurrency. The template is the one list of routes; nothing here
+repeats it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,20 @@ class Route:
         return f"{self.method} {self.path}"
 
 
+# What `!Ref AWS::NoValue` resolves to: the property is absent.
+NO_VALUE = object()
+
+
+@dataclass(frozen=True)
+class SqsMapping:
+    """An SQS event source of a function: Lambda polls `queue` (its ARN) for `function`."""
+
+    function: str
+    queue: str
+    batch_size: int
+    maximum_concurrency: int | None  # ScalingConfig; None: Lambda scales as it sees fit
+
+
 @dataclass
 class Function:
     logical_id: str
@@ -67,6 +83,7 @@ class Function:
     layers: list[Path] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
     events: dict[str, Any] = field(default_factory=dict)
+    reserved_concurrency: int | None = None
 
 
 class Template:
@@ -91,7 +108,12 @@ class Template:
         if not isinstance(value, dict):
             return value
         if set(value) == {"Ref"}:
+            if value["Ref"] == "AWS::NoValue":
+                return NO_VALUE
             return self.values.get(value["Ref"], value["Ref"])
+        if set(value) == {"Fn::If"}:
+            name, when_true, when_false = value["Fn::If"]
+            return self.resolve(when_true if self.condition(name) else when_false)
         if set(value) == {"Fn::GetAtt"}:
             target = value["Fn::GetAtt"]
             dotted = ".".join(target) if isinstance(target, list) else target
@@ -105,6 +127,31 @@ class Template:
             separator, items = value["Fn::Join"]
             return separator.join(str(item) for item in self.resolve(items))
         return {key: self.resolve(item) for key, item in value.items()}
+
+    def condition(self, name: str) -> bool:
+        """The value of the template's condition `name` (Fn::Equals, Fn::Not, Fn::And, Fn::Or)."""
+        return self._evaluate(self.document.get("Conditions", {})[name])
+
+    def _evaluate(self, expression: Any) -> bool:
+        if not isinstance(expression, dict) or len(expression) != 1:
+            raise ValueError(f"not a condition: {expression!r}")
+        ((function, argument),) = expression.items()
+        if function == "Condition":
+            return self.condition(argument)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(item) for item in argument)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not self._evaluate(argument[0])
+        if function == "Fn::And":
+            return all(self._evaluate(item) for item in argument)
+        if function == "Fn::Or":
+            return any(self._evaluate(item) for item in argument)
+        raise ValueError(f"condition function {function} is not supported locally")
+
+    def _optional_int(self, value: Any) -> int | None:
+        resolved = self.resolve(value)
+        return None if resolved is None or resolved is NO_VALUE else int(resolved)
 
     def _function_globals(self) -> dict[str, Any]:
         return self.document.get("Globals", {}).get("Function", {})
@@ -126,11 +173,12 @@ class Template:
                 logical_id=logical_id,
                 code_uri=(self.root / props["CodeUri"]).resolve(),
                 handler=props.get("Handler", defaults.get("Handler", "app.handler")),
-                timeout=float(props.get("Timeout", defaults.get("Timeout", 3))),
+                timeout=float(self.resolve(props.get("Timeout", defaults.get("Timeout", 3)))),
                 memory_mb=int(props.get("MemorySize", defaults.get("MemorySize", 128))),
                 layers=[self._layer_path(layer) for layer in layers],
                 environment={name: str(self.resolve(value)) for name, value in environment.items()},
                 events=props.get("Events", {}),
+                reserved_concurrency=self._optional_int(props.get("ReservedConcurrentExecutions")),
             )
         return found
 
@@ -139,6 +187,26 @@ class Template:
             resource = self.resources[layer["Ref"]]
             return (self.root / resource["Properties"]["ContentUri"]).resolve()
         raise ValueError(f"only layers of this template are supported locally, not {layer!r}")
+
+    def sqs_mappings(self) -> list[SqsMapping]:
+        """Every SQS event of every function, as the event source mappings Lambda creates from them."""
+        mappings = []
+        for function in self.functions().values():
+            for event in function.events.values():
+                if event.get("Type") != "SQS":
+                    continue
+                props = self.resolve(event.get("Properties", {}))
+                mappings.append(
+                    SqsMapping(
+                        function=function.logical_id,
+                        queue=str(props.get("Queue", "")),
+                        batch_size=int(props.get("BatchSize", 10)),
+                        maximum_concurrency=self._optional_int(
+                            (props.get("ScalingConfig") or {}).get("MaximumConcurrency")
+                        ),
+                    )
+                )
+        return mappings
 
     def routes(self) -> list[Route]:
         """Every HttpApi event of every function: method, path, and the scopes it needs."""

@@ -18,7 +18,8 @@ def test_a_registration_posted_to_the_local_stack_reaches_the_receiver_once(tmp_
     secret_name = Template().values["RegistrationSecretName"]
     with SlackReceiver(fail_first=1) as slack:
         (tmp_path / "secrets.json").write_text(json.dumps({secret_name: {"SLACK_HOOK": slack.url}}))
-        stack = start_stack(TEMPLATE, tmp_path, "--quiet")
+        # A 2 s retry back-off, not the deployed minute: the test waits for the retry.
+        stack = start_stack(TEMPLATE, tmp_path, "--quiet", "--parameter-overrides", "RegistrationRetryBaseSeconds=2")
         try:
             body = json.loads(load_event("post-user-registration-accepted.json")["body"])
             response = stack.request("POST", "/hooks/post-user-registration", body, token=stack.token("hooks:invoke"))
