@@ -30,13 +30,24 @@ class SlackPostError(RuntimeError):
     """Slack did not take the message; the text says why, never the webhook URL."""
 
 
+def slack_text(value: object) -> str:
+    """`value` as literal text in a Slack message.
+
+    Slack reads `<...>` as a link or a command (`<!channel>` notifies everyone) and `&` as the start
+    of an entity, so its message formatting rules ask for exactly these three to be escaped in text
+    that came from a user.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def hook(user: dict[str, Any], context: dict[str, Any]) -> None:
     webhook_url = context["secrets"].get("SLACK_HOOK")
     if not webhook_url:
         raise SlackPostError("the hook's secret has no SLACK_HOOK")
 
     # Post the new user's name and email address to the selected channel
-    message = f"New User: {user.get('username') or user.get('email')} ({user.get('email')})"
+    name, email = slack_text(user.get("username") or user.get("email")), slack_text(user.get("email"))
+    message = f"New User: {name} ({email})"
     try:
         response = _session.post(webhook_url, json={"text": message, "channel": CHANNEL})
     except requests.RequestException as error:
