@@ -13,7 +13,6 @@ import pytest
 from dahooks.exceptions import InvalidRequestError
 from dahooks.registration.masking import SecretMask
 from dahooks.registration.model import registration_id
-from dahooks.registration.queue import retry_delay
 from dahooks.registration.sources import (
     UnknownMessageError,
     from_accept_body,
@@ -166,14 +165,6 @@ def test_the_sqs_fixtures_hold_what_the_sources_produce():
 
     assert from_message(new_user["body"]) == from_accept_body(accept_body())
     assert from_message(auth0["body"]) == from_auth0_log_event(load_event("eventbridge-auth0-ss.json"))
-
-
-def test_retry_back_off_doubles_is_jittered_and_capped():
-    for attempt in range(1, 12):
-        delay = retry_delay(attempt, base=10, cap=900)
-        ceiling = min(900, 10 * 2 ** (attempt - 1))
-        assert ceiling / 2 - 1 <= delay <= ceiling
-    assert retry_delay(1, base=0, cap=900) == 0
 
 
 def test_the_secret_mask_hides_values_and_url_paths_in_messages_extras_and_tracebacks():
