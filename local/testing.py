@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 KELLY = {"user_id": "auth0|kelly", "app_metadata": {"department": "Finance"}}
 IAN = {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}
 NADIA = {"user_id": "auth0|nadia"}
+# The subject of `http_event`'s token unless a test gives other claims, and `hook_context`'s caller.
+TESTER = "auth0|tester"
 
 
 def http_event(
@@ -86,7 +88,7 @@ def http_event(
             "routeKey": route_key,
             "stage": "$default",
             "timeEpoch": 1795881600000,
-            "authorizer": {"jwt": {"claims": claims or {"sub": "auth0|tester"}, "scopes": ["hooks:invoke"]}},
+            "authorizer": {"jwt": {"claims": claims or {"sub": TESTER}, "scopes": ["hooks:invoke"]}},
         },
         "body": raw if raw is not None else json.dumps(body),
         "isBase64Encoded": False,
@@ -185,7 +187,7 @@ def random_text_document(total_bytes: int, seed: int) -> dict[str, str]:
     return document
 
 
-def hook_context(storage_factory: Callable[[], Any] | None = None, caller: str = "auth0|tester") -> Context:
+def hook_context(storage_factory: Callable[[], Any] | None = None, caller: str = TESTER) -> Context:
     """A ctx as a hook gets it, in a container of its own (storage from the environment by default)."""
     from dahooks.context import Container, Context, Request
     from dahooks.storage import from_environment

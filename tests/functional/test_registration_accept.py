@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from dahooks.registration.sources import from_accept_body, from_cognito_trigger
-from local.testing import INTAKE, http_event, load_event
+from local.testing import INTAKE, TESTER, http_event, load_event
 
 
 def fixture_body(name: str) -> dict:
@@ -22,7 +22,7 @@ def test_a_registration_is_accepted_with_202_and_queued_once(registration_stack)
     status, answer = stack.accept(body)
 
     assert status == 202
-    assert answer == {"accepted": True, "id": from_accept_body(body).id}
+    assert answer == {"accepted": True, "id": from_accept_body(body, TESTER).id}
     (message,) = stack.receive()
     queued = json.loads(message["Body"])
     assert queued == {"id": answer["id"], "source": "api", "user": body["user"], "context": body["context"]}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from dahooks.registration.sources import from_accept_body
 from local.event_source import SqsEventSource
-from local.testing import load_event
+from local.testing import TESTER, load_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,7 +65,7 @@ def test_a_receiver_that_always_fails_leaves_the_message_intact_in_the_dead_lett
 
     assert slack.attempts == 3  # maxReceiveCount attempts, then the queue moved it
     (dead,) = stack.receive(stack.dead_letter_url)
-    assert dead["Body"] == from_accept_body(body).to_message()
+    assert dead["Body"] == from_accept_body(body, TESTER).to_message()
     assert stack.depth() == 0
     assert slack.received == []
 

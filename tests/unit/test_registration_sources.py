@@ -12,7 +12,6 @@ import pytest
 
 from dahooks.exceptions import InvalidRequestError
 from dahooks.registration.masking import SecretMask
-from dahooks.registration.model import registration_id
 from dahooks.registration.sources import (
     UnknownMessageError,
     from_accept_body,
@@ -20,9 +19,11 @@ from dahooks.registration.sources import (
     from_cognito_trigger,
     from_message,
 )
+from dahooks.responses import jwt_claims_of
 from local.event_source import succeeded_records
 from local.testing import load_event
 
+CALLER = "client-a@clients"  # the subject of the accept route's verified token
 ORIGINAL_USER_KEYS = {
     "id",
     "tenant",
@@ -41,7 +42,7 @@ def accept_body() -> dict:
 
 
 def test_the_documented_body_is_accepted_as_it_is():
-    registration = from_accept_body(accept_body())
+    registration = from_accept_body(accept_body(), CALLER)
 
     assert registration.user == accept_body()["user"]
     assert registration.context == accept_body()["context"]
@@ -52,7 +53,7 @@ def test_the_original_runners_sample_without_an_id_is_accepted_with_a_fresh_id()
     body = accept_body()
     del body["user"]["id"]
 
-    first, second = from_accept_body(body), from_accept_body(body)
+    first, second = from_accept_body(body, CALLER), from_accept_body(body, CALLER)
 
     assert first.id != second.id
 
@@ -82,22 +83,20 @@ def test_a_bad_field_is_refused_by_name(path, value, field):
     target[path[-1]] = value
 
     with pytest.raises(InvalidRequestError) as refused:
-        from_accept_body(body)
+        from_accept_body(body, CALLER)
 
     assert refused.value.field == field
 
 
 def test_a_user_with_nothing_to_announce_is_refused():
     with pytest.raises(InvalidRequestError) as refused:
-        from_accept_body({"user": {"emailVerified": True}})
+        from_accept_body({"user": {"emailVerified": True}}, CALLER)
 
     assert refused.value.field == "user"
 
 
-def test_the_same_user_of_the_same_tenant_always_has_the_same_registration_id():
-    assert registration_id("my-tenant", "abc") == registration_id("my-tenant", "abc")
-    assert registration_id("my-tenant", "abc") != registration_id("other-tenant", "abc")
-    assert from_accept_body(accept_body()).id == from_accept_body(accept_body()).id
+def test_the_same_user_reported_by_the_same_caller_always_has_the_same_registration_id():
+    assert from_accept_body(accept_body(), CALLER).id == from_accept_body(accept_body(), CALLER).id
 
 
 def test_a_cognito_sign_up_becomes_the_originals_user_and_context():
@@ -148,7 +147,7 @@ def test_an_auth0_log_event_of_another_type_is_not_a_registration():
 
 
 def test_a_queue_message_is_read_whichever_source_wrote_it():
-    accepted = from_accept_body(accept_body())
+    accepted = from_accept_body(accept_body(), CALLER)
     event = load_event("eventbridge-auth0-ss.json")
 
     assert from_message(accepted.to_message()) == accepted
@@ -162,8 +161,9 @@ def test_a_queue_message_is_read_whichever_source_wrote_it():
 def test_the_sqs_fixtures_hold_what_the_sources_produce():
     (new_user,) = load_event("sqs-registration-new-user.json")["Records"]
     (auth0,) = load_event("sqs-registration-auth0-ss.json")["Records"]
+    caller = jwt_claims_of(load_event("post-user-registration-accepted.json"))["sub"]
 
-    assert from_message(new_user["body"]) == from_accept_body(accept_body())
+    assert from_message(new_user["body"]) == from_accept_body(accept_body(), caller)
     assert from_message(auth0["body"]) == from_auth0_log_event(load_event("eventbridge-auth0-ss.json"))
 
 

@@ -15,16 +15,36 @@ from typing import Any
 _NAMESPACE = uuid.UUID("5b0e4bd8-5b3c-4c43-9d53-4a6f0b2a3c11")
 
 
-def registration_id(tenant: str | None, user_id: str | None) -> str:
-    """The id of a registration: the same user of the same tenant always gets the same id.
+@dataclass(frozen=True)
+class Origin:
+    """Who reported a registration: the source, the principal that may speak for it, the connection.
+
+    `principal` is never taken from the payload: for the accept route it is the verified token's
+    subject (the calling machine client), for Cognito the user pool that invoked the trigger, for
+    Auth0 the EventBridge partner event source.
+    """
+
+    source: str
+    principal: str
+    connection: str
+
+
+def registration_id(origin: Origin, tenant: str | None, user_id: str | None) -> str:
+    """The id of a registration: the same user, reported by the same principal of the same source
+    over the same connection, always gets the same id.
 
     That id is the idempotency key, so a registration that reaches us twice (a client retrying its
-    POST, SQS delivering a message again) runs the hook's effect once. A user without an id (the
-    original's Runner sample has none) gets a random id: one POST, one run.
+    POST, SQS delivering a message again, Cognito retrying its trigger) runs the hook's effect once.
+    Binding it to the origin means one caller cannot pre-claim (and so suppress) the id of a
+    registration another source, caller or connection reports. A user without an id (the original's
+    Runner sample has none), or a caller without a verified identity, gets a random id: one report,
+    one run.
     """
-    if not user_id:
+    if not user_id or not origin.principal:
         return str(uuid.uuid4())
-    return str(uuid.uuid5(_NAMESPACE, f"{tenant or ''}|{user_id}"))
+    # JSON, not a joined string: no choice of field values can make two different tuples one name.
+    name = json.dumps([origin.source, origin.principal, origin.connection, tenant or "", user_id])
+    return str(uuid.uuid5(_NAMESPACE, name))
 
 
 @dataclass(frozen=True)

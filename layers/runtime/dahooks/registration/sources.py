@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Registration, registration_id
+from .model import Origin, Registration, registration_id
 from .validation import validate_registration
 
 API = "api"
@@ -27,11 +27,14 @@ class UnknownMessageError(ValueError):
     """A queue message that is none of the shapes a registration arrives in."""
 
 
-def from_accept_body(body: dict[str, Any]) -> Registration:
-    """A registration posted to the accept route (validated; raises `InvalidRequestError`)."""
+def from_accept_body(body: dict[str, Any], caller: str) -> Registration:
+    """A registration posted to the accept route by `caller`, the subject of the verified token
+    (validated; raises `InvalidRequestError`)."""
     user, context = validate_registration(body)
-    tenant = user.get("tenant") or (context.get("connection") or {}).get("tenant")
-    return Registration(id=registration_id(tenant, user.get("id")), source=API, user=user, context=context)
+    connection = context.get("connection") or {}
+    tenant = user.get("tenant") or connection.get("tenant")
+    origin = Origin(API, caller, str(connection.get("id") or connection.get("name") or ""))
+    return Registration(id=registration_id(origin, tenant, user.get("id")), source=API, user=user, context=context)
 
 
 def is_cognito_trigger(event: dict[str, Any]) -> bool:
@@ -71,7 +74,9 @@ def from_cognito_trigger(event: dict[str, Any]) -> Registration | None:
         "requestLanguage": attributes.get("locale"),
         "connection": {"id": client_id or pool, "name": pool, "tenant": pool},
     }
-    return Registration(id=registration_id(pool, user_id), source=COGNITO, user=user, context=context)
+    # Only the pool named by CognitoUserPoolArn may invoke the trigger: the pool speaks for its users.
+    origin = Origin(COGNITO, pool, pool)
+    return Registration(id=registration_id(origin, pool, user_id), source=COGNITO, user=user, context=context)
 
 
 def is_eventbridge_event(message: dict[str, Any]) -> bool:
@@ -108,7 +113,10 @@ def from_auth0_log_event(event: dict[str, Any]) -> Registration | None:
         "requestLanguage": signup.get("language") or signup.get("ui_locales"),
         "connection": {"id": data.get("connection_id"), "name": data.get("connection"), "tenant": tenant},
     }
-    return Registration(id=registration_id(tenant, user_id), source=AUTH0_EVENTBRIDGE, user=user, context=context)
+    # Only Auth0 can put events of its partner source (the event's `source`) on the partner bus.
+    origin = Origin(AUTH0_EVENTBRIDGE, str(event.get("source") or ""), str(data.get("connection_id") or ""))
+    registration = registration_id(origin, tenant, user_id)
+    return Registration(id=registration, source=AUTH0_EVENTBRIDGE, user=user, context=context)
 
 
 def from_message(body: str) -> Registration | None:
