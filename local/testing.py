@@ -427,6 +427,8 @@ class RegistrationStack:
     max_receive_count: int = 3
     visibility_timeout: int = 2
     retry_base_seconds: int = 0
+    # Template parameters on top of these; records go out at once unless a test sets an interval.
+    parameters: dict[str, Any] = field(default_factory=dict)
     queue_url: str = ""
     dead_letter_url: str = ""
     secret_name: str = ""
@@ -450,8 +452,12 @@ class RegistrationStack:
             values={
                 "Table": self.table,
                 "RegistrationQueue": self.queue_url,
+                "RegistrationDeadLetterQueue": self.dead_letter_url,
                 "RegistrationSecretName": self.secret_name,
                 "RegistrationRetryBaseSeconds": self.retry_base_seconds,
+                "RegistrationMaxReceiveCount": self.max_receive_count,
+                "RegistrationDeliveryIntervalSeconds": 0,
+                **self.parameters,
             }
         )
         every = template.functions()
@@ -487,7 +493,7 @@ class RegistrationStack:
         return SqsEventSource(self.queue_url, self.moto_endpoint, lambda event: self.work(event), **options)
 
     def receive(self, queue_url: str | None = None, *, wait_seconds: int = 0) -> list[dict[str, Any]]:
-        """Messages received from a queue (the registration queue by default), with their attributes."""
+        """Messages received from a queue (the registration queue by default), with all their attributes."""
         return (
             self.sqs_client()
             .receive_message(
@@ -495,6 +501,7 @@ class RegistrationStack:
                 MaxNumberOfMessages=10,
                 WaitTimeSeconds=wait_seconds,
                 MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
             )
             .get("Messages", [])
         )

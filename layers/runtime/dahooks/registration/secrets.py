@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import config
 from . import settings
+from .calls import short_call_config
 from .masking import secret_mask
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class Secrets:
         if self._provider is None:
             from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-            self._provider = SecretsProvider()
+            # Short calls: the read counts against a registration's attempt.
+            self._provider = SecretsProvider(boto_config=short_call_config(2))
         return self._provider
 
     def get(self) -> dict[str, Any]:
