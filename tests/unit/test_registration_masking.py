@@ -58,3 +58,19 @@ def test_a_url_path_is_masked_from_each_long_tail_not_its_short_words():
     assert "abcdefabcdefabcdefabcdef" in fragments
     assert "contacts" not in fragments
     assert "v2/contacts" not in fragments
+
+
+def test_an_exception_an_earlier_filter_already_formatted_is_still_masked():
+    earlier, mask = SecretMask(), SecretMask()
+    earlier.remember({"OTHER": "another-secret-value"})
+    mask.remember({"SLACK_HOOK": URL})
+    try:
+        raise RuntimeError(f"cannot reach {URL}")
+    except RuntimeError as error:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, (RuntimeError, error, None))
+
+    earlier.filter(record)  # formats the traceback with what it knows, and drops exc_info
+    mask.filter(record)
+
+    assert "abcdefabcdef" not in record.exc_text
+    assert "abcdefabcdef" not in record.exception

@@ -121,6 +121,8 @@ class SecretMask(logging.Filter):
             record.exception_name = type(error).__name__
             record.exc_text = masked
             record.exc_info = None
+        elif record.exc_text:  # formatted by a filter or handler before this one
+            record.exc_text = self.mask(record.exc_text)
         if record.stack_info:
             record.stack_info = self.mask(record.stack_info)
         return True
