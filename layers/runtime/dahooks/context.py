@@ -80,8 +80,9 @@ class Context:
 
     def log(self, *args: Any) -> None:
         """Log every argument (objects as JSON, secrets redacted) as one structured record."""
-        # stacklevel=3: the record's location is the hook's line, not this method's.
-        logger.info(format_log_args(args), extra={"source": "hook"}, stacklevel=3)
+        # stacklevel=3: the record's location is the hook's line, not this method's. The hook's name
+        # tells apart the records of the users API, which runs every hook in one function.
+        logger.info(format_log_args(args), extra={"source": "hook", "hook": self.hook_name}, stacklevel=3)
 
     # Custom data and cache: delegated to the storage layer (§5).
     def read(self) -> dict[str, Any]:

@@ -111,3 +111,11 @@ class ConflictError(DahooksError):
 
     status = 409
     code = "Conflict"
+
+
+class UnauthorizedError(DahooksError):
+    """The token was accepted at the gateway but names no dashboard user who may act now (deleted, blocked,
+    a machine or an ID token)."""
+
+    status = 401
+    code = "Unauthorized"

@@ -1,0 +1,98 @@
+"""One hook run for one request, as its caller sees it: the result in its documented shape, or the error.
+
+Shared by the hook functions (`handler.HookFunction`, one hook type per Lambda) and the users API,
+which runs the same `functions/<hook>/hook.py` files in process, so that a hook behaves the same
+wherever it runs: a refusal (`callback(error)` or `HookError`) answers with its hook type's status
+and the hook's own message; a crash, or a result of the wrong shape, is 500 `HookFailed` (details
+only in the logs); a hook past its deadline is 504 `HookTimeout`; a dependency's own error (storage
+unavailable) keeps its status.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .deadline import DeadlineExceeded
+from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
+from .hooks import call_hook, load_hook, wants_callback
+from .logs import logger
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from .context import Context
+    from .hook_types import HookType
+
+
+@dataclass(frozen=True)
+class LoadedHook:
+    """A hook type with its hook.py loaded (or None: not configured) and its calling style read once."""
+
+    hook_type: HookType
+    hook: Callable[..., Any] | None
+    with_callback: bool
+
+    @classmethod
+    def load(cls, hook_type: HookType, path: Path) -> LoadedHook:
+        hook = load_hook(path, f"dahooks_hook_{hook_type.name.replace('-', '_')}")
+        return cls(hook_type, hook, hook is not None and wants_callback(hook, 1))
+
+    @property
+    def name(self) -> str:
+        return self.hook_type.name
+
+    def run(self, ctx: Context, body: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """The hook's answer to `ctx` as its documented response body; `body` is the request the
+        default answer is made from when there is no hook.py. Raises the error the caller gets."""
+        if self.hook is None:
+            return self.hook_type.check_result(self.hook_type.default_result(body))
+        started = time.monotonic()
+        try:
+            result = call_hook(
+                self.hook, (ctx,), hook_name=self.name, seconds=seconds, with_callback=self.with_callback
+            )
+        except HookError as error:
+            raise self.refusal(error) from None
+        except DahooksError:
+            raise  # a dependency (storage) failure, with its own status
+        except DeadlineExceeded:
+            raise self.timeout(seconds, started) from None
+        except Exception:
+            raise self.crash() from None
+        return self.checked(result)
+
+    def checked(self, result: Any) -> dict[str, Any]:
+        """`result` as the hook type's response body; `HookFailedError` when it is not one, or not JSON."""
+        try:
+            body = self.hook_type.check_result(result)
+            # The checker sees the outer shape only; json.dumps refuses what is inside: a datetime,
+            # a set, NaN or a cycle.
+            json.dumps(body, allow_nan=False)
+        except (ValueError, TypeError, RecursionError) as problem:
+            logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}")
+            raise HookFailedError(f"The {self.name} hook returned an invalid result.") from None
+        return body
+
+    def refusal(self, error: HookError) -> HookError:
+        """The hook's refusal as the caller gets it: its own message, with its hook type's status."""
+        refusal = HookError(str(error))
+        refusal.status = self.hook_type.refusal_status
+        logger.info("the hook refused the request", extra={"status": refusal.status, "reason": str(error)})
+        return refusal
+
+    def crash(self) -> HookFailedError:
+        """What a hook that raised becomes (call inside the `except`: the traceback goes to the logs)."""
+        logger.exception(f"the {self.name} hook raised an exception")
+        return HookFailedError(f"The {self.name} hook failed.")
+
+    def timeout(self, seconds: float, started: float) -> HookTimeoutError:
+        elapsed_ms = round((time.monotonic() - started) * 1000)
+        logger.error(
+            f"the {self.name} hook did not finish within its deadline",
+            extra={"deadline_ms": round(seconds * 1000), "elapsed_ms": elapsed_ms},
+        )
+        return HookTimeoutError(f"The {self.name} hook did not finish in time.")
