@@ -30,3 +30,11 @@ def env_float(name: str, default: float) -> float:
 def env_list(name: str) -> list[str]:
     """A comma-separated variable as a list of trimmed, non-empty items."""
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_required(name: str) -> str:
+    """The variable's value; a missing one is a deployment mistake, named in the error."""
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} is not set")
+    return value

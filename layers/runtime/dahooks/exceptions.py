@@ -26,6 +26,7 @@ class InvalidRequestError(DahooksError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}" if field else problem)
         self.field = field
+        self.problem = problem
 
 
 class PayloadTooLargeError(DahooksError):
