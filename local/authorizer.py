@@ -110,7 +110,7 @@ class JwtAuthorizer:
         scopes = _scopes_of(claims)
         if route_scopes and not set(route_scopes) & set(scopes):
             raise Forbidden(f"token has none of the scopes {list(route_scopes)}")
-        return Identity(claims={name: _as_gateway_string(value) for name, value in claims.items()}, scopes=scopes)
+        return Identity(claims=gateway_claims(claims), scopes=scopes)
 
     def _verified_claims(self, token: str) -> dict[str, Any]:
         claims = self._verified.get(token)
@@ -166,6 +166,11 @@ def _token_of(authorization: str | None) -> str:
 def _scopes_of(claims: dict[str, Any]) -> list[str]:
     raw = claims.get("scope", claims.get("scp", ""))
     return [str(item) for item in raw] if isinstance(raw, list) else str(raw).split()
+
+
+def gateway_claims(claims: dict[str, Any]) -> dict[str, str]:
+    """A token's claims as API Gateway puts them into the function's event: every value a string."""
+    return {name: _as_gateway_string(value) for name, value in claims.items()}
 
 
 def _as_gateway_string(value: Any) -> str:

@@ -34,26 +34,38 @@ START_TIMEOUT_S = 60.0
 class MotoServer(ServerProcess):
     """A moto server on a loopback port, started by `start` and ended by `stop` (or `with`)."""
 
+    module = "local.moto_server"  # the child's entry point
+    ready_prefix = READY_PREFIX
+    name = "moto server"
+
     def __init__(self, log_path: Path | None = None) -> None:
         self._log_path = log_path
         self._process: subprocess.Popen[str] | None = None
         self.endpoint: str | None = None
 
+    def arguments(self) -> list[str]:
+        """The child's arguments after `--port N`."""
+        return []
+
+    def environment(self) -> dict[str, str]:
+        """Variables the child gets on top of this process's."""
+        return {}
+
     def start(self, port: int = 0) -> str:
         """Start the server (on a free loopback port when `port` is 0), wait until it accepts requests,
         and return its endpoint, e.g. "http://127.0.0.1:41234"."""
         if self._process is not None:
-            raise RuntimeError("this moto server is already started")
+            raise RuntimeError(f"this {self.name} is already started")
         log = self._log_path.open("ab") if self._log_path else subprocess.DEVNULL
         try:
             self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "local.moto_server", "--port", str(port)],
+                [sys.executable, "-m", self.module, "--port", str(port), *self.arguments()],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
                 text=True,
                 cwd=ROOT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, **self.environment(), "PYTHONUNBUFFERED": "1"},
             )
         finally:
             if self._log_path:
@@ -66,10 +78,10 @@ class MotoServer(ServerProcess):
         assert self._process.stdout is not None
         ready, _, _ = select.select([self._process.stdout], [], [], START_TIMEOUT_S)
         line = self._process.stdout.readline() if ready else ""
-        if not line.startswith(READY_PREFIX):
+        if not line.startswith(self.ready_prefix):
             self.stop()
-            raise RuntimeError(f"moto server did not start (got {line!r}); see its log")
-        return int(line[len(READY_PREFIX) :])
+            raise RuntimeError(f"{self.name} did not start (got {line!r}); see its log")
+        return int(line[len(self.ready_prefix) :])
 
     def stop(self) -> None:
         """End the server and wait for it; safe to call twice."""
