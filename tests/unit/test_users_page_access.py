@@ -92,7 +92,22 @@ def test_the_hook_sees_the_action_the_caller_and_the_row(tmp_path):
     assert access.check(KELLY, ROWS, "read:user", "request-9", 5)[1] == 0
 
 
-def test_rows_are_shared_between_a_bounded_number_of_threads(tmp_path):
+def test_a_hook_that_only_computes_runs_on_the_requests_thread(tmp_path):
+    access = page_access(
+        tmp_path,
+        """
+        import threading
+        def hook(ctx):
+            ctx.payload["user"]["thread"] = threading.get_ident()
+        """,
+    )
+
+    users, _ = access.check(KELLY, [dict(row) for row in ROWS], "read:user", "r", 5)
+
+    assert {row["thread"] for row in users} == {threading.get_ident()}
+
+
+def test_a_hook_that_waits_shares_the_page_between_a_bounded_number_of_threads(tmp_path):
     access = page_access(
         tmp_path,
         """

@@ -57,30 +57,43 @@ def as_hook_error(error: Any) -> HookError:
 
 
 class Outcome:
-    """The first outcome a callback-style hook reports; later calls are logged and ignored."""
+    """The first outcome a callback-style hook reports; later calls are logged and ignored.
+
+    Nearly every hook calls back before it returns, so the event a late callback (from a thread of
+    the hook's own) is waited on is only made when the hook returned without calling back: a call
+    costs no lock then, which matters when the access hook runs once per listed row.
+    """
+
+    __slots__ = ("_called", "_error", "_hook_name", "_late", "_result")
 
     def __init__(self, hook_name: str) -> None:
         self._hook_name = hook_name
-        self._done = threading.Event()
+        self._called = False
+        self._late: threading.Event | None = None
         self._error: Any = None
         self._result: Any = None
 
     def callback(self, error: Any = None, result: Any = None, /) -> None:
-        if self._done.is_set():
+        if self._called:
             logger.warning(
                 "the hook called its callback more than once; the first outcome is kept",
                 extra={"hook": self._hook_name},
             )
             return
         self._error, self._result = error, result
-        self._done.set()
+        self._called = True
+        late = self._late  # read after `_called` is set: see `wait`
+        if late is not None:
+            late.set()
 
     def wait(self, seconds: float) -> Any:
         """The result, once the hook has called back; raises its refusal as `HookError`."""
-        self._done.wait(seconds)
-        if not self._done.is_set():
-            # Only reached on the thread fallback; the main-thread deadline interrupts the wait.
-            raise DeadlineExceeded
+        if not self._called:
+            self._late = threading.Event()
+            # A callback that read `_late` before it was set has set `_called` already: check again.
+            if not self._called and not self._late.wait(seconds):
+                # Only reached on the thread fallback; the main-thread deadline interrupts the wait.
+                raise DeadlineExceeded
         if self._error:
             raise as_hook_error(self._error)
         return self._result

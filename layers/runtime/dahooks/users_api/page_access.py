@@ -7,25 +7,26 @@ the object the hook returned (to redact fields, say), or refused, and then left 
 something that is not a user, fails the whole page (500 `HookFailed`), as it would fail its own
 function.
 
-A page is split into contiguous slices run by a few daemon threads (`threads`, the request's own
-thread included), so a hook that waits on I/O (`ctx.http`, `ctx.cache`) does not wait once per row;
-small pages stay on one thread. The whole page has one deadline, the request's: when it passes, the
-page is 504 `HookTimeout` and the other threads stop after their current row. Per row, the cost
-outside the hook is building its `ctx` and reading its answer, no thread and no timer (the bench
-measures it against the hook's own time).
+The page starts on the request's own thread, row by row: a hook that only computes (the shipped
+one) costs its own time plus building its `ctx`, with no thread and no timer per row. Once a row
+shows that the hook waits (it took over `SLOW_ROW_S`: a call to a service, `ctx.http`), the rest of
+the page is cut into contiguous slices shared by a few daemon threads (`threads`, the request's own
+included), so the page does not wait once per row; threads would only slow down a hook that
+computes (they take turns on the interpreter). The whole page has one deadline, the request's: when
+it passes, the page is 504 `HookTimeout` and the other threads stop after their current row.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import math
 import queue
 import threading
 import time
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from ..context import Context
 from ..deadline import DeadlineExceeded, run_with_deadline
 from ..exceptions import DahooksError, HookError
 from ..hook_types import ACCESS
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .caller import Caller
     from .in_process import InProcessHooks
 
-MIN_ROWS_PER_THREAD = 8
+SLOW_ROW_S = 0.001  # a row that takes longer waited on something: share the rest of the page
 _HIDDEN = None
 
 
@@ -71,18 +72,14 @@ class PageAccess:
                     return
                 answers[index] = check_row(rows[index], stop)
 
-        slices = _slices(len(rows), min(self.threads, math.ceil(len(rows) / MIN_ROWS_PER_THREAD)))
-
         def run_page() -> None:
-            futures = [self._pool().submit(functools.partial(run_slice, part)) for part in slices[1:]]
-            try:
-                run_slice(slices[0])
-                for future in futures:
-                    future.result()
-            finally:
-                stop.set()
-                if any(future.running() for future in futures):
-                    self._abandon_pool()  # a hook is stuck in a worker: the next page gets fresh ones
+            for index in range(len(rows)):
+                started = time.perf_counter()
+                answers[index] = check_row(rows[index], stop)
+                rest = range(index + 1, len(rows))
+                if self.threads > 1 and len(rest) > 1 and time.perf_counter() - started > SLOW_ROW_S:
+                    self._share(rest, run_slice, stop)
+                    return
 
         try:
             run_with_deadline(run_page, seconds)
@@ -94,6 +91,19 @@ class PageAccess:
         if hidden:
             logger.info("the access hook hid rows of the page", extra={"hidden": hidden, "action": action})
         return kept, hidden
+
+    def _share(self, rest: range, run_slice: Callable[[range], None], stop: threading.Event) -> None:
+        """Run `rest` of the page in slices: one on this thread, the others on the workers."""
+        slices = _slices(rest, self.threads)
+        futures = [self._pool().submit(functools.partial(run_slice, part)) for part in slices[1:]]
+        try:
+            run_slice(slices[0])
+            for future in futures:
+                future.result()
+        finally:
+            stop.set()
+            if any(future.running() for future in futures):
+                self._abandon_pool()  # a hook is stuck in a worker: the next page gets fresh ones
 
     def _pool(self) -> _Workers:
         if self._workers is None:
@@ -118,18 +128,24 @@ class _RowCheck:
         action: str,
         request_id: str,
     ) -> None:
-        self.hooks = hooks
         self.loaded = loaded
         self.hook = hook
-        self.caller = caller
         self.action = action
-        self.request_id = request_id
         self.started = time.monotonic()
+        # Every row's ctx differs only in its payload: the rest is made once per page.
+        self.template = hooks.context(ACCESS, caller, HookCall(), request_id)
 
     def __call__(self, row: User, stop: threading.Event) -> User | None:
         """The row as the caller may see it, or None when the hook refused it."""
-        call = HookCall(payload={"action": self.action, "user": row})
-        ctx = self.hooks.context(ACCESS, self.caller, call, self.request_id)
+        page = self.template
+        ctx = Context(
+            ACCESS.name,
+            {"action": self.action, "user": row},
+            page.request,
+            page.container,
+            request_id=page.request_id,
+            caller=page.caller,
+        )
         try:
             if self.loaded.with_callback:
                 outcome = Outcome(ACCESS.name)
@@ -161,11 +177,11 @@ class _RowCheck:
 _FOREVER = 365 * 24 * 3600.0
 
 
-def _slices(count: int, parts: int) -> list[range]:
-    """`range(count)` cut into `parts` contiguous, nearly equal slices."""
-    parts = max(1, min(parts, count))
-    size, extra = divmod(count, parts)
-    slices, start = [], 0
+def _slices(rows: range, parts: int) -> list[range]:
+    """`rows` cut into `parts` contiguous, nearly equal slices."""
+    parts = max(1, min(parts, len(rows)))
+    size, extra = divmod(len(rows), parts)
+    slices, start = [], rows.start
     for index in range(parts):
         end = start + size + (1 if index < extra else 0)
         slices.append(range(start, end))
