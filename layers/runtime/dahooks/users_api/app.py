@@ -89,7 +89,7 @@ class UsersApi(JsonApi):
         claims = jwt_claims_of(event)
         path = event.get("pathParameters") or {}
         request_id = request_id_of(event)
-        services = self.services
+        services = self.services  # built by the first request (a 503 when a dependency is down)
         who = str(claims.get("username") or claims.get("sub") or "")
         trail = AuditTrail(
             services.audit,
@@ -103,6 +103,7 @@ class UsersApi(JsonApi):
             exchange = Exchange(
                 services=services,
                 caller=caller,
+                action=route.action,
                 request_id=request_id,
                 audit=trail,
                 remaining=self._remaining,

@@ -35,6 +35,9 @@ from . import user_fields
 from .in_process import HookCall
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..directory import Directory
     from .exchange import Exchange
 
 Answer = tuple[int, Any]
@@ -64,7 +67,7 @@ def create_user(exchange: Exchange) -> Answer:
 
 def update_user(exchange: Exchange) -> Answer:
     body = exchange.body()
-    original = exchange.target("change:profile")
+    original = exchange.target()
     fields = exchange.hook(SETTINGS)["settings"].get("userFields")
     payload = user_fields.for_update(body, fields)
     call = HookCall(payload=payload, method="update", original_user=original, user_fields=_list(fields))
@@ -74,7 +77,7 @@ def update_user(exchange: Exchange) -> Answer:
 
 
 def delete_user(exchange: Exchange) -> Answer:
-    exchange.target("delete:user")
+    exchange.target()
     if exchange.user_id == exchange.caller.username:
         raise InvalidRequestError("", "You cannot delete yourself.")
     exchange.change(lambda: exchange.services.directory.delete_user(exchange.user_id), status=204)
@@ -82,13 +85,11 @@ def delete_user(exchange: Exchange) -> Answer:
 
 
 def reset_password(exchange: Exchange) -> Answer:
-    exchange.target("reset:password")
-    exchange.change(lambda: exchange.services.directory.reset_password(exchange.user_id), status=204)
-    return 204, None
+    return _done(exchange, lambda directory, user_id: directory.reset_password(user_id))
 
 
 def change_password(exchange: Exchange) -> Answer:
-    exchange.target("change:password")
+    exchange.target()
     body = exchange.body()
     password = expect(body.get("password"), str, "password", optional=False)
     if not password:
@@ -100,14 +101,14 @@ def change_password(exchange: Exchange) -> Answer:
 
 
 def change_username(exchange: Exchange) -> Answer:
-    exchange.target("change:username")
+    exchange.target()
     username = _required_text(exchange.body(), "username")
     user = exchange.change(lambda: exchange.services.directory.change_username(exchange.user_id, username))
     return 200, {"user": user}
 
 
 def change_email(exchange: Exchange) -> Answer:
-    exchange.target("change:email")
+    exchange.target()
     body = exchange.body()
     email = _required_text(body, "email")
     verified = bool(expect(body.get("email_verified"), bool, "email_verified"))
@@ -116,27 +117,26 @@ def change_email(exchange: Exchange) -> Answer:
 
 
 def block_user(exchange: Exchange) -> Answer:
-    exchange.target("block:user")
-    exchange.change(lambda: exchange.services.directory.block_user(exchange.user_id), status=204)
-    return 204, None
+    return _done(exchange, lambda directory, user_id: directory.block_user(user_id))
 
 
 def unblock_user(exchange: Exchange) -> Answer:
-    exchange.target("unblock:user")
-    exchange.change(lambda: exchange.services.directory.unblock_user(exchange.user_id), status=204)
-    return 204, None
+    return _done(exchange, lambda directory, user_id: directory.unblock_user(user_id))
 
 
 def remove_multifactor(exchange: Exchange) -> Answer:
-    exchange.target("remove:multifactor-provider")
     provider = exchange.path["provider"]
-    exchange.change(lambda: exchange.services.directory.remove_mfa_provider(exchange.user_id, provider), status=204)
-    return 204, None
+    return _done(exchange, lambda directory, user_id: directory.remove_mfa_provider(user_id, provider))
 
 
 def send_verification_email(exchange: Exchange) -> Answer:
-    exchange.target("send:verification-email")
-    exchange.change(lambda: exchange.services.directory.send_verification_email(exchange.user_id), status=204)
+    return _done(exchange, lambda directory, user_id: directory.send_verification_email(user_id))
+
+
+def _done(exchange: Exchange, perform: Callable[[Directory, str], object]) -> Answer:
+    """The route's access checked on the target, then `perform(directory, user_id)` under audit: 204."""
+    exchange.target()
+    exchange.change(lambda: perform(exchange.services.directory, exchange.user_id), status=204)
     return 204, None
 
 

@@ -47,6 +47,7 @@ class Exchange:
 
     services: Services
     caller: Caller
+    action: str  # the route's: for a per-user route, the access hook's action
     request_id: str
     audit: AuditTrail
     remaining: Callable[[], float]  # seconds a hook may still run
@@ -76,12 +77,13 @@ class Exchange:
         """`hook_type`'s answer for the caller (its documented body), or its refusal or failure."""
         return self.services.hooks.run(hook_type, self.caller, call or HookCall(), self.request_id, self.remaining())
 
-    def target(self, action: str) -> User:
-        """The path's user, freshly read, once the access hook allowed `action` on it (as the hook left it)."""
+    def target(self, *, as_shown: bool = False) -> User:
+        """The path's user, freshly read, once the access hook allowed the route's action on it: as the
+        directory has it, or `as_shown` to the caller (replaced by the object the hook returned, if any)."""
         user = self.services.directory.get_user(self.user_id)
-        answer = self.hook(ACCESS, HookCall(payload={"action": action, "user": user}))
+        answer = self.hook(ACCESS, HookCall(payload={"action": self.action, "user": user}))
         replacement = answer.get("user")
-        return replacement if isinstance(replacement, dict) else user
+        return replacement if as_shown and isinstance(replacement, dict) else user
 
     def change(self, perform: Callable[[], T], status: int = 200) -> T:
         """`perform()`, the request's change, recorded in the audit log around it."""

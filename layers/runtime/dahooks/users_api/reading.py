@@ -45,7 +45,7 @@ def list_users(exchange: Exchange) -> Answer:
 
 
 def get_user(exchange: Exchange) -> Answer:
-    user = exchange.target("read:user")
+    user = exchange.target(as_shown=True)
     memberships = exchange.hook(MEMBERSHIPS, HookCall(payload={"user": user}))["memberships"]
     return 200, {"user": user, "memberships": memberships}
 
@@ -73,12 +73,12 @@ def settings(exchange: Exchange) -> Answer:
 
 
 def devices(exchange: Exchange) -> Answer:
-    exchange.target("read:devices")
+    exchange.target()
     return 200, {"devices": exchange.services.directory.list_devices(exchange.user_id)}
 
 
 def user_logs(exchange: Exchange) -> Answer:
-    exchange.target("read:logs")
+    exchange.target()
     return _logs(exchange, exchange.user_id)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..directory import CognitoDirectory
+from ..exceptions import ServiceUnavailableError
+from ..logs import logger
 from ..search import CursorCodec
 from .audit import AuditLog
 from .caller import ActingUsers
@@ -32,8 +34,14 @@ def cursor_key(secret: str) -> bytes:
     a cursor signed with the old one is refused (400; the listing starts again), as an expired one is.
     """
     from aws_lambda_powertools.utilities.parameters import get_secret
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    value = get_secret(secret)
+    try:
+        value = get_secret(secret)
+    except GetParameterError as error:
+        reason = type(error.__cause__).__name__ if error.__cause__ else "GetParameterError"
+        logger.warning("the cursor key could not be read", extra={"secret": secret, "error": reason})
+        raise ServiceUnavailableError("The users API cannot start: its cursor key is unavailable; try again.") from None
     return value.encode() if isinstance(value, str) else bytes(value)
 
 
