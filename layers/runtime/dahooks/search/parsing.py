@@ -20,6 +20,8 @@ should pay for building the parser's tables.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import threading
 import warnings
@@ -45,10 +47,12 @@ _luqum: tuple[ModuleType, ModuleType, type[Exception]] | None = None
 def _load_luqum() -> tuple[ModuleType, ModuleType, type[Exception]]:
     global _luqum
     if _luqum is None:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             # On a Python whose docstrings differ from the ones luqum's shipped tables were built
             # with (3.13 strips their indentation), PLY rebuilds the tables at import and leaves its
-            # debug file unclosed: a ResourceWarning about PLY, not about anything we do.
+            # debug file unclosed: a ResourceWarning about PLY, not about anything we do. It also
+            # prints its grammar's known conflicts to stderr, which in Lambda would be stray
+            # non-JSON lines in the function's log: they are dropped.
             warnings.simplefilter("ignore", ResourceWarning)
             from luqum import parser, tree
             from luqum.exceptions import ParseError
