@@ -74,8 +74,11 @@ invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, witho
 run: install node_modules/.installed ## start the local stack on http://127.0.0.1:3000 (PORT=... to change)
 	@$(PY) -m local.stack
 
-token: install ## print a development token: make token SCOPES="hooks:invoke" [CLAIMS='{"sub": "auth0|kelly"}']
-	@$(PY) -m local.dev_token --scopes "$(SCOPES)" --claims '$(CLAIMS)'
+# USER only counts when given on the command line: the environment's USER is the login name.
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
+
+token: install ## print a token: make token SCOPES="hooks:invoke" [CLAIMS='{...}'], or a dashboard user's: make token USER=kelly
+	@$(PY) -m local.dev_token --scopes "$(SCOPES)" --claims '$(CLAIMS)' --user '$(TOKEN_USER)'
 
 logs: ## follow one function's log: make logs FUNCTION=AccessFunction
 	@test -n "$(FUNCTION)" || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }

@@ -152,6 +152,29 @@ class JwtAuthorizer:
         return claims
 
 
+def published_keys(local_issuer_url: str, timeout_s: float = 10.0) -> dict[str, rsa.RSAPublicKey]:
+    """The RSA keys an OpenID issuer publishes, by kid, found as API Gateway finds them: the issuer's
+    `/.well-known/openid-configuration` names its `jwks_uri`. `local_issuer_url` is where a local
+    stand-in serves what the issuer's own URL would (the Cognito emulator for a user pool)."""
+    import urllib.request
+
+    from jwt.algorithms import RSAAlgorithm
+
+    def fetch(url: str) -> dict[str, Any]:
+        with urllib.request.urlopen(url, timeout=timeout_s) as answer:  # noqa: S310 - a local endpoint
+            document: dict[str, Any] = json.load(answer)
+            return document
+
+    configuration = fetch(f"{local_issuer_url.rstrip('/')}/.well-known/openid-configuration")
+    keys: dict[str, rsa.RSAPublicKey] = {}
+    for jwk in fetch(str(configuration["jwks_uri"])).get("keys", []):
+        if jwk.get("kty") == "RSA":
+            key = RSAAlgorithm.from_jwk(jwk)
+            if isinstance(key, rsa.RSAPublicKey):
+                keys[str(jwk.get("kid"))] = key
+    return keys
+
+
 def _token_of(authorization: str | None) -> str:
     if not authorization or not authorization.strip():
         raise Unauthorized("no Authorization header")

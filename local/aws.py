@@ -24,9 +24,9 @@ def client(service: str, endpoint: str) -> Any:
     return boto3.client(service, endpoint_url=endpoint, region_name=REGION, **CREDENTIALS)
 
 
-def environment(*, dynamodb: str | None = None, moto: str | None = None) -> dict[str, str]:
-    """The variables that point boto3 at DynamoDB Local (`dynamodb`) and moto (`moto`), with the
-    dummy credentials and the local region."""
+def environment(*, dynamodb: str | None = None, moto: str | None = None, cognito: str | None = None) -> dict[str, str]:
+    """The variables that point boto3 at DynamoDB Local (`dynamodb`), moto (`moto`) and the Cognito
+    emulator (`cognito`), with the dummy credentials and the local region."""
     variables = {
         "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
         "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
@@ -37,4 +37,7 @@ def environment(*, dynamodb: str | None = None, moto: str | None = None) -> dict
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
     if moto:
         variables.update({f"AWS_ENDPOINT_URL_{service}": moto for service in MOTO_SERVICES})
+    if cognito:
+        # boto3 names the variable after the service's id, "Cognito Identity Provider".
+        variables["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = cognito
     return variables

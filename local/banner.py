@@ -5,45 +5,78 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .paths import STATE_DIR
+
 if TYPE_CHECKING:
+    from .demo_directory import LocalPool
     from .template import Route
+
+
+# The fixture names of refusals (see tests/functional/test_events.py): a last resort for a route's sample.
+REFUSALS = ("-invalid", "-refused", "-forbidden", "-not-supported", "-invalid-search")
 
 
 def all_scopes(routes: list[Route]) -> list[str]:
     return sorted({scope for route in routes for scope in route.scopes})
 
 
-def sample_bodies(template_root: Path, state_dir: Path) -> dict[str, Path]:
-    """A request body per route key, taken from the first succeeding events/ fixture of that route.
+@dataclass(frozen=True)
+class Sample:
+    """A request a route accepts, from an events/ fixture: its path and query, body, and the user it acts for."""
 
-    Written under `<state>/requests/` so that the printed curl lines send a request the route
-    accepts (`-d @file`), not an empty object it would refuse.
+    target: str  # the path with its query string, e.g. /api/users/finance-01
+    body: Path | None = None
+    user: str | None = None  # the dashboard user of a users-API fixture (its token's username)
+
+
+def sample_requests(template_root: Path, state_dir: Path) -> dict[str, Sample]:
+    """A sample request per route key, from the first succeeding events/ fixture of that route (or,
+    for a route whose every fixture is refused, its first: the line then shows the refusal).
+
+    Bodies are written under `<state>/requests/` so that the printed curl lines send a request the
+    route accepts (`-d @file`), not an empty object it would refuse.
     """
-    bodies: dict[str, Path] = {}
-    for fixture in sorted((template_root / "events").glob("*.json")):
-        if fixture.stem.endswith(("-invalid", "-refused")):
-            continue
+    fixtures = sorted((template_root / "events").glob("*.json"), key=lambda f: (f.stem.endswith(REFUSALS), f.name))
+    samples: dict[str, Sample] = {}
+    for fixture in fixtures:
         with contextlib.suppress(ValueError, OSError):
             event = json.loads(fixture.read_text(encoding="utf-8"))
-            route_key, body = event.get("routeKey"), event.get("body")
-            if route_key and body and route_key not in bodies:
-                path = state_dir / "requests" / f"{fixture.stem}.json"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(body, encoding="utf-8")
-                bodies[route_key] = path
-    return bodies
+            route_key = event.get("routeKey")
+            if not route_key or route_key in samples:
+                continue
+            body = None
+            if event.get("body"):
+                body = state_dir / "requests" / f"{fixture.stem}.json"
+                body.parent.mkdir(parents=True, exist_ok=True)
+                body.write_text(event["body"], encoding="utf-8")
+            query = f"?{event['rawQueryString']}" if event.get("rawQueryString") else ""
+            claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
+            user = claims.get("username") if claims.get("token_use") == "access" else None
+            samples[route_key] = Sample(f"{event.get('rawPath') or route_key.split(' ', 1)[1]}{query}", body, user)
+    return samples
 
 
-def curl_line(route: Route, url: str, token_file: Path, body_file: Path | None = None) -> str:
-    auth = f' -H "Authorization: Bearer $(cat {display(token_file)})"' if route.authorized else ""
+def curl_line(route: Route, url: str, token: str, sample: Sample | None = None) -> str:
+    """A curl command for `route`, with `token` (a shell expression) and the sample's path and body."""
+    auth = f' -H "Authorization: Bearer {token}"' if route.authorized else ""
     body = ""
     if route.method in ("POST", "PUT", "PATCH"):
-        data = f"@{display(body_file)}" if body_file else "'{}'"
+        data = f"@{display(sample.body)}" if sample and sample.body else "'{}'"
         body = f" -H 'content-type: application/json' -d {data}"
-    return f"curl -s -X {route.method} {url}{route.path}{auth}{body}"
+    target = sample.target if sample and "{" in route.path else route.path
+    return f"curl -s -X {route.method} '{url}{target}'{auth}{body}"
+
+
+def user_token_command(user: str, state_dir: Path) -> str:
+    """The shell expression that prints a token of the user pool for `user`."""
+    if state_dir.resolve() == STATE_DIR.resolve():
+        return f"$(make -s token USER={user})"
+    return f"$({sys.executable} -m local.dev_token --user {user} --state-dir {display(state_dir)})"
 
 
 def display(path: Path) -> str:
@@ -54,19 +87,41 @@ def display(path: Path) -> str:
 
 
 def print_banner(
-    routes: list[Route], url: str, token_file: Path, *, template: Path, state_dir: Path, dynamodb: str, moto: str
+    routes: list[Route],
+    url: str,
+    token_file: Path,
+    *,
+    template: Path,
+    state_dir: Path,
+    dynamodb: str,
+    moto: str,
+    cognito: LocalPool | None = None,
 ) -> None:
-    """The endpoints, the token file, and per route: method, path, function, scopes, and its curl line."""
+    """The endpoints, the token file, and per route: method, path, function, scopes, and its curl line;
+    with a user pool, how to call the users API as a dashboard user."""
     print(f"\nLocal API on {url} (template {display(template)})")
     print(f"DynamoDB Local {dynamodb} (data in {display(state_dir / 'dynamodb')})")
     print(f"moto {moto} (SQS, SSM, Secrets Manager)")
+    if cognito is not None:
+        print(f"Cognito {cognito.endpoint}, user pool {cognito.pool_id} (kept in {display(state_dir / 'cognito')})")
     print(f"Token with every scope ({' '.join(all_scopes(routes))}) in {display(token_file)}\n")
     path_width = max(len(route.path) for route in routes) if routes else 0
     function_width = max(len(route.function) for route in routes) if routes else 0
-    bodies = sample_bodies(template.resolve().parent, state_dir)
+    samples = sample_requests(template.resolve().parent, state_dir)
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
+        sample = samples.get(route.route_key)
         scopes = f"scope {' '.join(route.scopes)}" if route.scopes else ("token" if route.authorized else "open")
+        token = f"$(cat {display(token_file)})"
+        if sample and sample.user:
+            scopes, token = f"as {sample.user}", user_token_command(sample.user, state_dir)
         print(f"  {route.method:6} {route.path:{path_width}}  {route.function:{function_width}}  {scopes}")
-        print(f"         {curl_line(route, url, token_file, bodies.get(route.route_key))}")
+        print(f"         {curl_line(route, url, token, sample)}")
+    if cognito is not None:
+        print(
+            "\nThe users API (/api) takes a dashboard user's own token from the user pool: kelly (Finance, user),"
+            "\noscar (Finance, operator), amy (HR, auditor), ian (IT, administrator), nora (no department)."
+            "\nThe users kelly, the Finance department's admin, may see:"
+        )
+        print(f'  curl -s {url}/api/users -H "Authorization: Bearer {user_token_command("kelly", state_dir)}"')
     print(f"\nLogs: {display(state_dir / 'logs')}/<LogicalId>.log  (make logs FUNCTION=<LogicalId>)")
     print("Ctrl-C stops everything.\n", flush=True)

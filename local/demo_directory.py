@@ -17,6 +17,8 @@ which `make token USER=...` signs in with as the dashboard would.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ DASHBOARD_USERS = {
     "nora": (None, "user"),
 }
 PASSWORD_FILE = "cognito/demo-password"  # noqa: S105 - where it is kept, not the password
+RUNNING_POOL_FILE = "cognito/running-pool.json"  # where the running stack's pool is, while it runs
 DEPARTMENT_SCHEMA = [{"Name": "department", "AttributeDataType": "String", "Mutable": True}]
 # Profile attributes a user may change about themselves; never the department (an administrator's).
 SELF_WRITABLE = ["email", "name", "given_name", "family_name", "nickname", "picture", "phone_number"]
@@ -64,6 +67,19 @@ class LocalPool:
     def local_issuer_url(self) -> str:
         """Where the emulator serves what AWS serves at the issuer's URL (its JWKS)."""
         return f"{self.endpoint}/{self.pool_id}"
+
+
+def announce(pool: LocalPool, state_dir: Path) -> Path:
+    """Write where the running stack's pool is (for `make token USER=...`); the stack removes it on stop."""
+    path = state_dir / RUNNING_POOL_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dataclasses.asdict(pool)), encoding="utf-8")
+    return path
+
+
+def running_pool(state_dir: Path) -> LocalPool:
+    """The pool of the stack running on `state_dir`; FileNotFoundError when none is running."""
+    return LocalPool(**json.loads((state_dir / RUNNING_POOL_FILE).read_text(encoding="utf-8")))
 
 
 def cognito_client(endpoint: str, region: str = "us-east-1", config: Any = None) -> Any:

@@ -1,7 +1,11 @@
-"""`make token SCOPES="hooks:invoke custom-data:read" [CLAIMS='{"app_metadata": {"department": "Finance"}}']`.
+"""`make token SCOPES="hooks:invoke custom-data:read" [CLAIMS='{"app_metadata": {"department": "Finance"}}']`,
+and `make token USER=kelly`.
 
-Prints a token the local stack accepts: signed by the local issuer's key under `.local/` (created
-if missing, the same key `make run` uses), with the scopes and extra claims given.
+Without USER it prints a token the local stack accepts on its hook and custom-data routes: signed
+by the local issuer's key under `.local/` (created if missing, the same key `make run` uses), with
+the scopes and extra claims given. With USER it prints a dashboard user's own access token for the
+users API, issued by the running stack's user pool as it issues the dashboard's (a password sign-in
+with the demo password); `make run` must be running.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .authorizer import DEFAULT_LIFETIME_S, LocalIssuer, parse_claims
+from .demo_directory import demo_password, running_pool, user_token
 from .paths import STATE_DIR
 
 
@@ -20,12 +25,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", default="", help='extra claims as a JSON object, e.g. \'{"sub": "auth0|kelly"}\'')
     parser.add_argument("--lifetime", type=float, default=DEFAULT_LIFETIME_S, help="seconds until it expires")
     parser.add_argument("--state-dir", type=Path, default=STATE_DIR)
+    parser.add_argument("--user", default="", help="a demo user of the running stack's user pool, e.g. kelly")
     args = parser.parse_args(argv)
+    if args.user:
+        return _user_token(args.user, args.state_dir)
     try:
         claims = parse_claims(args.claims)
     except ValueError as error:
         parser.error(f"CLAIMS: {error}")
     print(LocalIssuer(args.state_dir).mint(args.scopes.split(), claims, args.lifetime))
+    return 0
+
+
+def _user_token(user: str, state_dir: Path) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        pool = running_pool(state_dir)
+    except FileNotFoundError:
+        print("no user pool is running: start `make run` first", file=sys.stderr)
+        return 1
+    try:
+        print(user_token(pool, user, demo_password(state_dir)))
+    except (BotoCoreError, ClientError) as error:
+        print(f"the user pool gave no token for {user!r}: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -40,7 +40,7 @@ from .http_api import (
 from .worker_pool import FunctionError, WorkerPool
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from .template import Route
 
@@ -77,7 +77,11 @@ class _BadRequest(Exception):
 
 
 class Gateway:
-    """Serves `routes` with `pool`'s functions behind `authorizer`; `start` returns the bound port."""
+    """Serves `routes` with `pool`'s functions behind their authorizers; `start` returns the bound port.
+
+    A route's authorizer is the one `authorizers` has under its name (the template's second one, for
+    dashboard users' tokens, say), or else `authorizer` (the API's default).
+    """
 
     def __init__(
         self,
@@ -85,6 +89,7 @@ class Gateway:
         pool: WorkerPool,
         authorizer: JwtAuthorizer,
         *,
+        authorizers: Mapping[str, JwtAuthorizer] | None = None,
         host: str = "127.0.0.1",
         port: int = 3000,
         allow_non_loopback: bool = False,
@@ -95,6 +100,7 @@ class Gateway:
         self.router = Router(routes)
         self.pool = pool
         self.authorizer = authorizer
+        self.authorizers = dict(authorizers or {})
         self.host = host
         self.port = port
         self.access_log = access_log
@@ -166,7 +172,8 @@ class Gateway:
         authorizer = None
         if route.authorized:
             try:
-                authorizer = self.authorizer.authorize(request.header("authorization"), route.scopes).as_event()
+                checks = self.authorizers.get(route.authorizer or "", self.authorizer)
+                authorizer = checks.authorize(request.header("authorization"), route.scopes).as_event()
             except Unauthorized as reason:
                 return json_answer(UNAUTHORIZED), f"authorizer: {reason}"
             except Forbidden as reason:

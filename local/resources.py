@@ -5,7 +5,8 @@ and TTL from the template); SQS queues (with their attributes and RedrivePolicy,
 first), Secrets Manager secrets and SSM parameters go to moto. Everything is created only when
 missing, so a restart keeps what a previous run stored. A secret's value comes from
 `.local/secrets.json` when that file names it (`{"secret name": {...value...}}`, kept out of git),
-else from the template's SecretString, else `{}`.
+else from the template's SecretString, else one generated as its GenerateSecretString asks (a
+random string of its length and characters, as CloudFormation makes it), else `{}`.
 
 `create_resources` returns the values `Template(values=...)` needs to resolve `!Ref X` and
 `!GetAtt X.Attr` in the functions' environment: table names, queue URLs and ARNs, secret ARNs.
@@ -14,6 +15,8 @@ else from the template's SecretString, else `{}`.
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from typing import TYPE_CHECKING, Any
 
 from . import aws
@@ -123,16 +126,32 @@ def _secret_string(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def _template_value(properties: dict[str, Any]) -> str:
+    """The value the template gives a secret: its SecretString, or one generated as asked."""
+    if "SecretString" in properties:
+        return str(properties["SecretString"])
+    generate = properties.get("GenerateSecretString")
+    if not isinstance(generate, dict):
+        return "{}"
+    alphabet = string.ascii_letters + string.digits
+    if str(generate.get("ExcludePunctuation", "false")).lower() != "true":
+        alphabet += string.punctuation
+    excluded = str(generate.get("ExcludeCharacters", ""))
+    alphabet = "".join(char for char in alphabet if char not in excluded)
+    length = int(generate.get("PasswordLength", 32))
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 def _create_secrets(template: Template, endpoint: str, seeds: dict[str, Any]) -> dict[str, Any]:
-    secrets = _of_type(template, "AWS::SecretsManager::Secret")
-    if not secrets:
+    declared = _of_type(template, "AWS::SecretsManager::Secret")
+    if not declared:
         return {}
     client = aws.client("secretsmanager", endpoint)
     values: dict[str, Any] = {}
-    for logical_id, resource in secrets.items():
+    for logical_id, resource in declared.items():
         properties = template.resolve(resource.get("Properties", {}))
         name = str(properties.get("Name") or logical_id)
-        value = _secret_string(seeds[name]) if name in seeds else properties.get("SecretString", "{}")
+        value = _secret_string(seeds[name]) if name in seeds else _template_value(properties)
         try:
             arn = client.describe_secret(SecretId=name)["ARN"]
             if name in seeds:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import errno
 import json
 import os
@@ -23,8 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import aws
-from .authorizer import LocalIssuer
+from .authorizer import JwtAuthorizer, LocalIssuer, published_keys
 from .banner import all_scopes, print_banner
+from .cognito_emulator import CognitoEmulator
+from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, ensure_demo_directory
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 DEFAULT_PORT = 3000
+USER_POOL_PARAMETER = "UserPoolId"
+CLIENT_PARAMETER = "UserPoolClientId"
 DEV_TOKEN_LIFETIME_S = 7 * 24 * 3600  # rewritten at every start; a week outlasts any working session
 
 
@@ -82,6 +87,11 @@ class Stack:
         self.state_dir: Path = args.state_dir.resolve()
         self.dynamodb = DynamoDBLocal(self.state_dir / "dynamodb")
         self.moto = MotoServer(log_path=self.state_dir / "logs" / "moto.log")
+        # The user pool, for a template that manages one (its UserPoolId parameter), kept across restarts.
+        self.cognito = CognitoEmulator(
+            self.state_dir / "cognito" / "directory.pickle", self.state_dir / "logs" / "cognito.log"
+        )
+        self.pool_of_users: LocalPool | None = None
         self.issuer = LocalIssuer(self.state_dir)
         self.aws_environment: dict[str, str] = {}
         self.pool: WorkerPool | None = None
@@ -102,10 +112,31 @@ class Stack:
             **dict(self.args.parameter_overrides),
         }
         template = Template(self.args.template, values=values)
+        cognito_endpoint = None
+        if USER_POOL_PARAMETER in template.document.get("Parameters", {}):
+            cognito_endpoint = self.cognito.start()
+            pool = self.pool_of_users = ensure_demo_directory(cognito_endpoint, self.state_dir)
+            announce(pool, self.state_dir)
+            values.update({USER_POOL_PARAMETER: pool.pool_id, CLIENT_PARAMETER: pool.client_id})
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
         self.values = values
-        self.aws_environment = aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint)
+        self.aws_environment = aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint, cognito=cognito_endpoint)
         return Template(self.args.template, values=values)
+
+    def authorizers(self, template: Template) -> dict[str, JwtAuthorizer]:
+        """Each of the template's JWT authorizers, with the keys of the issuer it names: the local
+        issuer's, or the local user pool's (read from its JWKS, as API Gateway reads a pool's)."""
+        found = {}
+        for name, config in template.authorizers().items():
+            keys = {}
+            if config.issuer == self.issuer.issuer:
+                keys = self.issuer.authorizer().keys
+            elif self.pool_of_users is not None and config.issuer == self.pool_of_users.issuer:
+                keys = published_keys(self.pool_of_users.local_issuer_url)
+            else:
+                print(f"local stack: no local issuer for {name} ({config.issuer}): its routes answer 401", flush=True)
+            found[name] = JwtAuthorizer(config.issuer, list(config.audiences), keys)
+        return found
 
     async def serve(self, template: Template, stop: asyncio.Event) -> None:
         functions = template.functions()
@@ -128,6 +159,7 @@ class Stack:
             routes,
             self.pool,
             self.issuer.authorizer(),
+            authorizers=self.authorizers(template),
             host=self.args.host,
             port=self.args.port,
             allow_non_loopback=self.args.allow_non_loopback,
@@ -156,6 +188,7 @@ class Stack:
             state_dir=self.state_dir,
             dynamodb=self.dynamodb.endpoint,
             moto=self.moto.endpoint or "",
+            cognito=self.pool_of_users,
         )
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
@@ -168,6 +201,7 @@ class Stack:
             "worker_pids": self.pool.pids() if self.pool else [],
             "values": self.values,
             "aws_environment": self.aws_environment,
+            "cognito": dataclasses.asdict(self.pool_of_users) if self.pool_of_users else None,
         }
         temporary = self.ready_file.with_suffix(".tmp")
         temporary.write_text(json.dumps(ready, default=str))
@@ -182,6 +216,8 @@ class Stack:
             await self.pool.stop()
 
     def stop_services(self) -> None:
+        (self.state_dir / RUNNING_POOL_FILE).unlink(missing_ok=True)
+        self.cognito.stop()
         self.moto.stop()
         self.dynamodb.stop()
         self.ready_file.unlink(missing_ok=True)

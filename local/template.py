@@ -53,6 +53,7 @@ class Route:
     function: str
     authorized: bool
     scopes: tuple[str, ...] = ()
+    authorizer: str | None = None  # the name of its JWT authorizer (None: open)
 
     @property
     def route_key(self) -> str:
@@ -71,6 +72,15 @@ class SqsMapping:
     queue: str
     batch_size: int
     maximum_concurrency: int | None  # ScalingConfig; None: Lambda scales as it sees fit
+
+
+@dataclass(frozen=True)
+class JwtAuthorizerConfig:
+    """One of the HTTP API's JWT authorizers: the issuer it trusts and the audiences it accepts."""
+
+    name: str
+    issuer: str
+    audiences: tuple[str, ...]
 
 
 @dataclass
@@ -208,12 +218,24 @@ class Template:
                 )
         return mappings
 
-    def routes(self) -> list[Route]:
-        """Every HttpApi event of every function: method, path, and the scopes it needs."""
-        default_authorizer = None
+    def _api_auth(self) -> dict[str, Any]:
         for resource in self.resources.values():
             if resource.get("Type") == "AWS::Serverless::HttpApi":
-                default_authorizer = resource.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
+                return dict(resource.get("Properties", {}).get("Auth", {}))
+        return {}
+
+    def authorizers(self) -> dict[str, JwtAuthorizerConfig]:
+        """The HTTP API's JWT authorizers by name, issuer and audiences resolved."""
+        found = {}
+        for name, spec in self._api_auth().get("Authorizers", {}).items():
+            jwt = self.resolve(spec.get("JwtConfiguration", {}))
+            audiences = tuple(str(audience) for audience in jwt.get("audience", []))
+            found[name] = JwtAuthorizerConfig(name, str(jwt.get("issuer", "")), audiences)
+        return found
+
+    def routes(self) -> list[Route]:
+        """Every HttpApi event of every function: method, path, its authorizer and the scopes it needs."""
+        default_authorizer = self._api_auth().get("DefaultAuthorizer")
         routes = []
         for function in self.functions().values():
             for event in function.events.values():
@@ -229,6 +251,7 @@ class Template:
                         function=function.logical_id,
                         authorized=authorizer not in (None, "NONE"),
                         scopes=tuple(auth.get("AuthorizationScopes", [])),
+                        authorizer=None if authorizer in (None, "NONE") else str(authorizer),
                     )
                 )
         return routes
