@@ -11,6 +11,10 @@ drive this project locally, and the one place they import it from.
   HTTP client for it; `descendants_of` lists a process tree.
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
   and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`.
+- The users API: `UserPool` (the demo directory of a running stack, or of `demo_user_pool`'s own
+  Cognito emulator: users' tokens as the pool issues them, users added and removed behind the API's
+  back, the ground truth), `users_api` (its handler in process on such a pool, with injected faults),
+  `Dashboard` (calls it as API Gateway would), `api_event`, `token_claims`, `FaultyClient`.
 - Cold starts: `cold_command`, the interpreter a function's cold start runs in, and
   `starts_without_aws_sdk`, which functions must start without boto3.
 
@@ -21,6 +25,7 @@ and the layer (dahooks) only when a function here needs them.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import http.client
 import json
@@ -45,7 +50,7 @@ from .processes import stop_process
 from .template import Function, Template
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from dahooks.context import Context
     from dahooks.handler import HookFunction
@@ -524,6 +529,238 @@ def sqs_event(
 ) -> dict[str, Any]:
     """Lambda's SQS event for messages received from moto."""
     return {"Records": [lambda_record(message, queue_arn, aws.REGION) for message in messages]}
+
+
+# --------------------------------------------------------------------------- the users API
+
+CURSOR_KEY = b"local-testing-users-api-cursor-key-0123456789"  # tests sign cursors with this, not a secret
+NO_SECRET = "not-read-here"  # noqa: S105 - the directory is built by the harness: no key is read from a secret
+THROTTLED = "TooManyRequestsException"
+
+
+@dataclass
+class UserPool:
+    """A demo user pool on a Cognito emulator: the pool, a raw client on it, and the demo password.
+
+    Its users' tokens are issued by the pool itself, as the dashboard's would be (`token`);
+    `add`/`remove` change the directory behind the API's back, as the Cognito console would.
+    """
+
+    pool: Any  # local.demo_directory.LocalPool
+    password: str
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_stack(cls, state_dir: Path) -> UserPool:
+        """The pool of the stack running on `state_dir` (`start_stack`, `make run`)."""
+        from .demo_directory import demo_password, running_pool
+
+        return cls(running_pool(state_dir), demo_password(state_dir))
+
+    @functools.cached_property
+    def raw(self) -> Any:
+        from .demo_directory import cognito_client
+
+        return cognito_client(self.pool.endpoint)
+
+    def token(self, username: str, *, fresh: bool = False) -> str:
+        from .demo_directory import user_token
+
+        if fresh or username not in self._tokens:
+            self._tokens[username] = user_token(self.pool, username, self.password)
+        return self._tokens[username]
+
+    def add(self, username: str, department: str | None, *groups: str) -> str:
+        """A user of the caller's own, with the demo password, in `department` and `groups`."""
+        attributes = {"email": f"{username}@example.com", "email_verified": "true"}
+        if department:
+            attributes["custom:department"] = department
+            groups = (f"department:{department}", *groups)
+        pool_id = self.pool.pool_id
+        self.raw.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
+        )
+        self.raw.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=self.password, Permanent=True)
+        for group in groups:
+            self.raw.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        return username
+
+    def exists(self, username: str) -> bool:
+        try:
+            self.raw.admin_get_user(UserPoolId=self.pool.pool_id, Username=username)
+        except self.raw.exceptions.UserNotFoundException:
+            return False
+        return True
+
+    def remove(self, username: str) -> None:
+        if self.exists(username):
+            self.raw.admin_delete_user(UserPoolId=self.pool.pool_id, Username=username)
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every user of the pool as the users API shapes them: the ground truth a listing is checked against."""
+        from dahooks.directory import DirectoryMapping
+
+        mapping = DirectoryMapping()
+        found: list[dict[str, Any]] = []
+        for page in self.raw.get_paginator("list_users").paginate(UserPoolId=self.pool.pool_id, Limit=60):
+            found += [mapping.user_from_record(record) for record in page["Users"]]
+        return found
+
+
+@contextlib.contextmanager
+def demo_user_pool(state_dir: Path) -> Iterator[UserPool]:
+    """A Cognito emulator of its own with the demo directory (`make run`'s), for the time of the block."""
+    from .cognito_emulator import CognitoEmulator
+    from .demo_directory import demo_password, ensure_demo_directory
+
+    with CognitoEmulator() as emulator:
+        assert emulator.endpoint is not None
+        yield UserPool(ensure_demo_directory(emulator.endpoint, state_dir), demo_password(state_dir))
+
+
+def api_event(
+    method: str, path: str, claims: dict[str, str], body: Any = None, query: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The event of `method path` (`/api/users/kelly/block`) as API Gateway sends it once the
+    dashboard-user authorizer accepted a token with `claims` (`token_claims`)."""
+    from urllib.parse import urlencode
+
+    route, parameters = _api_route(path)
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{method} {route}",
+        "rawPath": path,
+        "rawQueryString": urlencode(query or {}),
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "accountId": aws.ACCOUNT,
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
+            "requestId": f"test-{uuid.uuid4().hex[:12]}",
+            "routeKey": f"{method} {route}",
+            "stage": "$default",
+            "authorizer": {"jwt": {"claims": claims, "scopes": None}},
+        },
+        "isBase64Encoded": False,
+    }
+    if parameters:
+        event["pathParameters"] = parameters
+    if query:
+        event["queryStringParameters"] = query
+    if body is not None:
+        event["body"] = json.dumps(body)
+    return event
+
+
+def _api_route(path: str) -> tuple[str, dict[str, str]]:
+    """The template route of an /api path, and its path parameters."""
+    parts = path.strip("/").split("/")
+    if parts[:2] != ["api", "users"] or len(parts) < 3:
+        return path, {}
+    parameters = {"id": parts[2]}
+    rest = parts[3:]
+    if rest[:1] == ["multifactor"] and len(rest) == 2:
+        parameters["provider"] = rest[1]
+        rest = ["multifactor", "{provider}"]
+    return "/api/users/{id}" + "".join(f"/{part}" for part in rest), parameters
+
+
+def token_claims(token: str) -> dict[str, str]:
+    """A token's claims as API Gateway hands them to the function (its authorizer has checked them)."""
+    import jwt
+
+    from .authorizer import gateway_claims
+
+    return gateway_claims(jwt.decode(token, options={"verify_signature": False}))
+
+
+class FaultyClient:
+    """A boto3 client, except that the named operations fail as Cognito does once its retries are spent."""
+
+    def __init__(self, client: Any, failing: set[str] | frozenset[str]) -> None:
+        self._client = client
+        self._failing = failing
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._failing:
+            return self._fail
+        return getattr(self._client, name)
+
+    @staticmethod
+    def _fail(**_: Any) -> None:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": THROTTLED, "Message": "Rate exceeded"}}, "Injected")
+
+
+def users_api(
+    user_pool: UserPool,
+    *,
+    functions: Path = ROOT / "functions",
+    failing: frozenset[str] = frozenset(),
+    storage_factory: Callable[[], Any] | None = None,
+    client_hook: Callable[[Any], None] | None = None,
+    **settings: Any,
+) -> Any:
+    """The users function's handler (a cold container of its own) on `user_pool`, with the hooks of
+    `functions`, its cursors signed with a test key; `failing` Cognito calls fail as throttled, and
+    `client_hook` sees the directory's client (to count its calls, say)."""
+    from dahooks import storage
+    from dahooks.directory import CognitoDirectory
+    from dahooks.directory.cognito import client_config
+    from dahooks.search import CursorCodec
+    from dahooks.users_api import UsersApi
+    from dahooks.users_api.settings import UsersApiSettings
+
+    from .demo_directory import cognito_client
+
+    options = UsersApiSettings(user_pool.pool.pool_id, cursor_key_secret=NO_SECRET, **settings)
+
+    def directory(chosen: UsersApiSettings) -> CognitoDirectory:
+        client = cognito_client(user_pool.pool.endpoint, config=client_config(chosen.cognito()))
+        if client_hook is not None:
+            client_hook(client)
+        faulty = FaultyClient(client, failing) if failing else client
+        return CognitoDirectory(chosen.cognito(), CursorCodec(CURSOR_KEY), client=faulty)
+
+    return UsersApi(
+        functions,
+        settings=options,
+        storage_factory=storage_factory or storage.from_environment,
+        directory_factory=directory,
+    )
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+
+
+@dataclass
+class Dashboard:
+    """Calls a users API handler in process as API Gateway would, with a demo user's own token."""
+
+    handler: Any
+    user_pool: UserPool
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        as_user: str,
+        body: Any = None,
+        *,
+        query: dict[str, str] | None = None,
+        token: str | None = None,
+        timeout: float = 10.0,
+    ) -> Answer:
+        event = api_event(method, path, token_claims(token or self.user_pool.token(as_user)), body, query)
+        context: Any = LambdaContext(function_name="UsersFunction", memory_limit_in_mb=512, timeout=timeout)
+        response = self.handler(event, context)
+        return Answer(response["statusCode"], json.loads(response["body"]) if response.get("body") else None)
 
 
 # --------------------------------------------------------------------------- cold starts

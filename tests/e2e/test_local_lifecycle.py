@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from local.paths import ROOT, TEMPLATE
+from local.banner import REFUSALS
+from local.paths import EVENTS, ROOT, TEMPLATE
 from local.template import Template
-from local.testing import start_stack
+from local.testing import load_event, start_stack
 
 
 def _command(pid: int) -> str:
-    """What a child of the stack is: DynamoDB Local's "java", "moto", a function's "worker", or its command line."""
+    """What a child of the stack is: DynamoDB Local's "java", "moto", the Cognito emulator's "cognito", a
+    function's "worker", or its command line."""
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    for marker, kind in (("java", "java"), ("local.moto_server", "moto"), ("local.function_process", "worker")):
+    markers = (
+        ("java", "java"),
+        ("local.moto_server", "moto"),
+        ("local.cognito_emulator", "cognito"),
+        ("local.function_process", "worker"),
+    )
+    for marker, kind in markers:
         if marker.encode() in command:
             return kind
     return command.decode(errors="replace")
@@ -44,7 +54,7 @@ def test_stopping_leaves_no_child_frees_the_port_and_a_restart_finds_the_custom_
         first.stop()
     # THEN every process it started is gone and its port is free
     assert first.process.returncode == 0
-    assert kinds >= {"java", "moto", "worker"}  # DynamoDB Local, moto and the workers were running
+    assert kinds >= {"java", "moto", "cognito", "worker"}  # DynamoDB Local, moto, Cognito and the workers ran
     assert all(not Path(f"/proc/{pid}").exists() for pid in children)
     assert _port_is_free(first.port)
     # AND a second run with the same state directory finds the data
@@ -72,18 +82,42 @@ def test_the_stack_refuses_to_listen_on_a_non_loopback_address(tmp_path: Path) -
 
 
 def test_every_printed_curl_line_of_the_real_template_is_answered_by_its_function(local_stack) -> None:
-    """`make run` prints a ready curl line per route; each, run as printed, gets a 2xx from its function."""
+    """`make run` prints a ready curl line per route; each, run as printed, gets a 2xx from its function,
+    or, for a route whose every fixture is a refusal (no sample hook lets anyone delete a user), the
+    function's own refusal."""
     console = (local_stack.state_dir / "stack.out").read_text()
-    lines = [line.strip() for line in console.splitlines() if line.strip().startswith("curl ")]
-
-    assert len(lines) == len(Template().routes())
-    for line in lines:
+    routes = Template().routes()
+    succeeding = [fixture.name for fixture in EVENTS.glob("*.json") if not fixture.stem.endswith(REFUSALS)]
+    refused_only = {route.route_key for route in routes} - {load_event(name).get("routeKey") for name in succeeding}
+    lines = _curl_lines(console)
+    # One line per route, and the banner's closing example of the users API.
+    assert sorted(key for key in lines if key) == sorted(route.route_key for route in routes)
+    for route_key, line in lines.items():
         completed = subprocess.run(
-            ["bash", "-c", line + " -o /dev/null -w '%{http_code}'"],
+            ["bash", "-c", line + " -w '\\n%{http_code}'"],
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=60,
             check=True,
         )
-        assert completed.stdout.startswith("2"), (line, completed.stdout)
+        body, _, status = completed.stdout.rpartition("\n")
+        if route_key in refused_only:
+            assert status.startswith("4"), (line, completed.stdout)
+            assert "requestId" in json.loads(body), (line, completed.stdout)
+        else:
+            assert status.startswith("2"), (line, completed.stdout)
+
+
+def _curl_lines(console: str) -> dict[str, str]:
+    """Each printed curl line by the route key of the line above it ("" for one under no route)."""
+    found: dict[str, str] = {}
+    route_key = ""
+    for line in console.splitlines():
+        heading = re.match(r"\s{2}(GET|POST|PUT|PATCH|DELETE)\s+(\S+)\s", line)
+        if heading:
+            route_key = f"{heading[1]} {heading[2]}"
+        elif line.strip().startswith("curl "):
+            found[route_key] = line.strip()
+            route_key = ""
+    return found

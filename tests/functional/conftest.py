@@ -4,7 +4,8 @@ worker): DynamoDB Local with template.yaml's tables, and moto's server for SQS a
 Their fixtures point boto3 at them through the environment (endpoints, dummy credentials), so the
 functions run exactly as deployed, without a test-only branch, and a process a test starts (the
 invoker) inherits the same endpoints. A test asks for what it uses: `table` (emptied for it),
-`dynamodb_endpoint`, `moto_endpoint`, `registration_stack`.
+`dynamodb_endpoint`, `moto_endpoint`, `registration_stack`, `user_pool` (a Cognito emulator of its own
+with the demo directory, for the users API).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import Environment
 from local.moto_server import MotoServer
 from local.template import Template
-from local.testing import RegistrationStack, SlackReceiver
+from local.testing import RegistrationStack, SlackReceiver, UserPool, demo_user_pool
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -91,3 +92,10 @@ def registration_stack(moto_endpoint: str, table: str, slack: SlackReceiver) -> 
         yield make
     finally:
         environment.restore()
+
+
+@pytest.fixture(scope="session")
+def user_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UserPool]:
+    """The demo directory (`make run`'s) on a Cognito emulator of the session's own."""
+    with demo_user_pool(tmp_path_factory.mktemp("cognito")) as pool:
+        yield pool

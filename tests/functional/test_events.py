@@ -2,15 +2,20 @@
 answers are the ones openapi.yaml documents; `make invoke`'s invoker runs a fixture as sam would.
 
 A fixture's name ends with what it proves: `-invalid` is a 400 InvalidRequest, `-refused` the
-hook's refusal (403 from access, 400 elsewhere), `-accepted` a 202, anything else a 200. The
-functions run in this process against the session's DynamoDB Local and a moto queue, as `make run`
-would point them; one fixture also goes through the invoker itself (`python -m local.invoke`).
+hook's refusal (403 from access, 400 elsewhere), `-accepted` a 202, anything else a 200; the users
+API's fixtures (`api-*`) also end in `-created` (201), `-done` (204), `-forbidden` (403 Forbidden: the
+role lacks the permission), `-not-supported` (400 NotSupported) and `-invalid-search` (400
+InvalidSearch), and there a refusal by the access or filter hook is 403, by the write hook 400. The
+functions run in this process against the session's DynamoDB Local, a moto queue and secret, and the
+demo directory on a Cognito emulator, as `make run` would point them; one fixture also goes through
+the invoker itself (`python -m local.invoke`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -21,7 +26,7 @@ from local import aws
 from local.environment import temporary_environment
 from local.paths import EVENTS, ROOT
 from local.template import Template
-from local.testing import WarmFunctions, load_event, starts_without_aws_sdk
+from local.testing import UserPool, WarmFunctions, load_event, starts_without_aws_sdk
 from tests.hostile_fixtures.openapi import operations, response_validator
 
 if TYPE_CHECKING:
@@ -41,14 +46,27 @@ HOOK_EVENTS = [
 INVOKED_BY_THE_INVOKER = "custom-data-write-departments.json"
 
 
+SUFFIXES = {
+    "-invalid": (400, "InvalidRequest"),
+    "-invalid-search": (400, "InvalidSearch"),
+    "-forbidden": (403, "Forbidden"),
+    "-not-supported": (400, "NotSupported"),
+    "-accepted": (202, None),
+    "-created": (201, None),
+    "-done": (204, None),
+}
+
+
 def expected_status(name: str, route_key: str) -> tuple[int, str | None]:
     stem = name.removesuffix(".json")
-    if stem.endswith("-invalid"):
-        return 400, "InvalidRequest"
     if stem.endswith("-refused"):
-        return (403 if route_key == "POST /hooks/access" else 400), "HookError"
-    if stem.endswith("-accepted"):
-        return 202, None
+        by_access_or_filter = route_key == "POST /hooks/access" or (
+            " /api/" in route_key and route_key != "POST /api/users"
+        )
+        return (403 if by_access_or_filter else 400), "HookError"
+    for suffix, expected in SUFFIXES.items():
+        if stem.endswith(suffix):
+            return expected
     return 200, None
 
 
@@ -58,11 +76,27 @@ def registration_queue(moto_endpoint: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def functions(dynamodb_endpoint: str, registration_queue: str) -> Iterator[WarmFunctions]:
-    """The template's functions on the session's table and a fresh queue, with their environment applied."""
-    template = Template(values={"Table": os.environ["TABLE_NAME"], "RegistrationQueue": registration_queue})
-    warm = WarmFunctions(template, set_environment=False)
-    with temporary_environment(warm.environment()):
+def cursor_key_secret(moto_endpoint: str) -> str:
+    """The users API's cursor key, as the stack would generate it."""
+    client = aws.client("secretsmanager", moto_endpoint)
+    return str(client.create_secret(Name="events-cursor-key", SecretString=secrets.token_urlsafe(48))["ARN"])
+
+
+@pytest.fixture(scope="module")
+def functions(
+    dynamodb_endpoint: str, registration_queue: str, cursor_key_secret: str, user_pool: UserPool
+) -> Iterator[WarmFunctions]:
+    """The template's functions on the session's table, a fresh queue and the demo user pool, with
+    their environment applied."""
+    values = {
+        "Table": os.environ["TABLE_NAME"],
+        "RegistrationQueue": registration_queue,
+        "CursorKeySecret": cursor_key_secret,
+        "UserPoolId": user_pool.pool.pool_id,
+        "UserPoolClientId": user_pool.pool.client_id,
+    }
+    warm = WarmFunctions(Template(values=values), set_environment=False)
+    with temporary_environment({**warm.environment(), **aws.environment(cognito=user_pool.pool.endpoint)}):
         yield warm
 
 
@@ -80,9 +114,14 @@ def test_fixture_gives_the_status_its_name_promises(name, functions, table, capt
     response = functions.invoke(ROUTES[event["routeKey"]], event)
 
     assert response["statusCode"] == status, response
-    body = json.loads(response["body"])
+    body = json.loads(response["body"]) if response.get("body") else None
     if error:
         assert body["error"] == error
+    if event["routeKey"].split(" ", 1)[1].startswith("/api/"):  # the users API's answers, as documented
+        method, path = event["routeKey"].split(" ", 1)
+        assert str(status) in operations()[(method, path)]["responses"]
+        if body is not None:
+            assert [e.message for e in response_validator(method, path, status).iter_errors(body)] == []
     for record in captured_logs.records:  # the function's log lines, each a JSON record
         assert record["service"] == "delegated-admin-hooks"
 

@@ -22,6 +22,8 @@ from tests.hostile_fixtures.openapi import document, operations, response_valida
 TEMPLATE = Template()
 ROUTES = {(route.method, route.path): route for route in TEMPLATE.routes()}
 GATEWAY_ANSWERS = {401: "Unauthorized", 403: "Forbidden"}
+# The template's JWT authorizers, as the document names their security schemes.
+SECURITY_SCHEMES = {"JwtAuthorizer": "jwt", "DashboardUserAuthorizer": "dashboardUser"}
 
 
 # Every error the runtime defines (its one exceptions module), each as the body a caller gets.
@@ -41,7 +43,7 @@ def test_operation_needs_the_scopes_the_authorizer_checks(route_key):
     route, operation = ROUTES[route_key], operations()[route_key]
 
     if route.authorized:
-        assert operation["security"] == [{"jwt": list(route.scopes)}]
+        assert operation["security"] == [{SECURITY_SCHEMES[str(route.authorizer)]: list(route.scopes)}]
     else:
         assert operation["security"] == []
 

@@ -23,6 +23,7 @@ from dahooks.directory import CognitoDirectory, CognitoSettings
 from dahooks.exceptions import ServiceUnavailableError
 from dahooks.search import restrict
 from local.environment import temporary_environment
+from local.testing import FaultyClient
 
 from .conftest import CREDENTIALS, PASSWORD, REGION, CognitoRig
 
@@ -101,23 +102,6 @@ def _refuse_connection(**_: Any) -> None:
     from botocore.exceptions import EndpointConnectionError
 
     raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
-
-
-class FaultyClient:
-    """The real client, except that the named operations fail as Cognito would after its retries."""
-
-    def __init__(self, client: Any, failing: set[str]) -> None:
-        self._client = client
-        self._failing = failing
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._failing:
-            return self._fail
-        return getattr(self._client, name)
-
-    @staticmethod
-    def _fail(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": THROTTLED, "Message": "Rate exceeded"}}, "Injected")
 
 
 PAYLOAD = {

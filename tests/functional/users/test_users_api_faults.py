@@ -8,65 +8,27 @@ error and nothing is left half-done.
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
-from dahooks.directory import CognitoDirectory
-from dahooks.directory.cognito import client_config
-from dahooks.search import CursorCodec
 from dahooks.storage import Storage
 from dahooks.storage.dynamodb import build_client
-from dahooks.users_api import UsersApi
 from dahooks.users_api.audit import AuditLog
-from dahooks.users_api.settings import UsersApiSettings
-from local.demo_directory import cognito_client
-from local.template import ROOT
-
-from .conftest import CURSOR_KEY, Dashboard, DemoDirectory
+from local.paths import ROOT
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
-THROTTLED = "TooManyRequestsException"
+    from local.testing import UserPool
+
 NEW_HIRE = {
     "email": "fault.hire@example.com",
     "password": "Fault-password-1",
     "repeatPassword": "Fault-password-1",
     "memberships": ["Finance"],
 }
-
-
-class FaultyClient:
-    """The emulator's client, except that the named operations fail as Cognito does once retries are spent."""
-
-    def __init__(self, client: Any, failing: set[str]) -> None:
-        self._client = client
-        self._failing = failing
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._failing:
-            return self._fail
-        return getattr(self._client, name)
-
-    @staticmethod
-    def _fail(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": THROTTLED, "Message": "Rate exceeded"}}, "Injected")
-
-
-def api_with(
-    demo: DemoDirectory, *, failing: frozenset[str] = frozenset(), functions: Path | None = None, **kw: Any
-) -> UsersApi:
-    settings = UsersApiSettings(demo.pool.pool_id, cursor_key_secret="not-read-here", **kw)
-
-    def directory(chosen: UsersApiSettings) -> CognitoDirectory:
-        client = cognito_client(demo.pool.endpoint, config=client_config(chosen.cognito()))
-        return CognitoDirectory(chosen.cognito(), CursorCodec(CURSOR_KEY), client=FaultyClient(client, set(failing)))
-
-    return UsersApi(functions or ROOT / "functions", settings=settings, directory_factory=directory)
 
 
 def functions_with(tmp_path: Path, **hooks: str) -> Path:
@@ -83,54 +45,50 @@ def functions_with(tmp_path: Path, **hooks: str) -> Path:
 
 
 def audit_of(target: str) -> list[dict[str, Any]]:
-    import os
-
     return AuditLog(build_client, os.environ["TABLE_NAME"]).read(target)[0]
 
 
-def test_a_create_whose_group_assignment_fails_is_a_503_and_leaves_no_user(demo, table, make_dashboard):
-    dashboard = make_dashboard(api_with(demo, failing={"admin_add_user_to_group", "create_group"}))
+def test_a_create_whose_group_assignment_fails_is_a_503_and_leaves_no_user(user_pool, table, make_dashboard):
+    dashboard = make_dashboard(failing={"admin_add_user_to_group", "create_group"})
 
     answer = dashboard.call("POST", "/api/users", "kelly", NEW_HIRE)
 
     assert answer.status == 503
     assert answer.body["error"] == "ServiceUnavailable"
-    assert not demo.exists("fault.hire@example.com")
+    assert not user_pool.exists("fault.hire@example.com")
     [record] = audit_of("fault.hire@example.com")
     assert (record["action"], record["outcome"], record["status"]) == ("create:user", "failed", 503)
 
 
-def test_a_throttled_listing_is_a_503(demo, table, make_dashboard):
-    answer = make_dashboard(api_with(demo, failing={"list_users_in_group"})).call("GET", "/api/users", "kelly")
+def test_a_throttled_listing_is_a_503(user_pool, table, make_dashboard):
+    answer = make_dashboard(failing={"list_users_in_group"}).call("GET", "/api/users", "kelly")
 
     assert (answer.status, answer.body["error"]) == (503, "ServiceUnavailable")
 
 
-def test_a_throttled_block_is_a_503_recorded_as_failed(demo, table, make_dashboard):
-    demo.add("fault-block", "Finance")
-    dashboard = make_dashboard(api_with(demo, failing={"admin_disable_user"}))
+def test_a_throttled_block_is_a_503_recorded_as_failed(user_pool, table, make_dashboard):
+    user_pool.add("fault-block", "Finance")
+    dashboard = make_dashboard(failing={"admin_disable_user"})
 
     answer = dashboard.call("PUT", "/api/users/fault-block/block", "kelly")
 
     assert answer.status == 503
-    assert demo.raw.admin_get_user(UserPoolId=demo.pool.pool_id, Username="fault-block")["Enabled"] is True
+    assert _enabled(user_pool, "fault-block")
     assert [r["outcome"] for r in audit_of("fault-block")] == ["failed"]
 
 
-def test_when_the_audit_log_cannot_be_written_no_change_is_made(demo, table, make_dashboard):
-    demo.add("fault-audit", "Finance")
+def test_when_the_audit_log_cannot_be_written_no_change_is_made(user_pool, table, make_dashboard):
+    user_pool.add("fault-audit", "Finance")
     unreachable = Storage(table, client=build_client(endpoint_url="http://127.0.0.1:9", config=_one_attempt()))
-    handler = UsersApi(
-        ROOT / "functions",
-        settings=UsersApiSettings(demo.pool.pool_id, cursor_key_secret="not-read-here"),
-        storage_factory=lambda: unreachable,
-        directory_factory=api_with(demo)._directory_factory,
-    )
 
-    answer = make_dashboard(handler).call("PUT", "/api/users/fault-audit/block", "kelly")
+    answer = make_dashboard(storage_factory=lambda: unreachable).call("PUT", "/api/users/fault-audit/block", "kelly")
 
     assert (answer.status, answer.body["error"]) == (503, "ServiceUnavailable")
-    assert demo.raw.admin_get_user(UserPoolId=demo.pool.pool_id, Username="fault-audit")["Enabled"] is True
+    assert _enabled(user_pool, "fault-audit")
+
+
+def _enabled(user_pool: UserPool, username: str) -> bool:
+    return bool(user_pool.raw.admin_get_user(UserPoolId=user_pool.pool.pool_id, Username=username)["Enabled"])
 
 
 def _one_attempt() -> Any:
@@ -139,42 +97,42 @@ def _one_attempt() -> Any:
     return Config(retries={"total_max_attempts": 1}, connect_timeout=0.5, read_timeout=0.5)
 
 
-def test_a_filter_query_that_does_not_parse_is_the_filter_hooks_fault(demo, tmp_path, make_dashboard):
+def test_a_filter_query_that_does_not_parse_is_the_filter_hooks_fault(user_pool, tmp_path, make_dashboard):
     functions = functions_with(tmp_path, filter='def hook(ctx):\n    return "app_metadata.department:(Finance"\n')
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call("GET", "/api/users", "kelly")
+    answer = make_dashboard(functions=functions).call("GET", "/api/users", "kelly")
 
     assert (answer.status, answer.body["error"]) == (500, "HookFailed")
     assert "filter hook" in answer.body["message"]
 
 
-def test_a_slow_access_hook_is_a_504_for_the_page(demo, tmp_path, make_dashboard):
+def test_a_slow_access_hook_is_a_504_for_the_page(user_pool, tmp_path, make_dashboard):
     functions = functions_with(tmp_path, access="import time\n\ndef hook(ctx):\n    time.sleep(0.2)\n")
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call("GET", "/api/users", "ian", timeout=1.0)
+    answer = make_dashboard(functions=functions).call("GET", "/api/users", "ian", timeout=1.0)
 
     assert (answer.status, answer.body["error"]) == (504, "HookTimeout")
 
 
-def test_a_broken_memberships_hook_leaves_me_without_memberships_but_answers(demo, tmp_path, make_dashboard):
+def test_a_broken_memberships_hook_leaves_me_without_memberships_but_answers(user_pool, tmp_path, make_dashboard):
     functions = functions_with(tmp_path, memberships="def hook(ctx):\n    raise RuntimeError('boom')\n")
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call("GET", "/api/me", "kelly")
+    answer = make_dashboard(functions=functions).call("GET", "/api/me", "kelly")
 
     assert answer.status == 200
     assert (answer.body["memberships"], answer.body["createMemberships"], answer.body["role"]) == ([], False, "user")
 
 
-def test_settings_that_forbid_creating_users_refuse_a_create(demo, tmp_path, make_dashboard):
+def test_settings_that_forbid_creating_users_refuse_a_create(user_pool, tmp_path, make_dashboard):
     functions = functions_with(tmp_path, settings="def hook(ctx):\n    return {'canCreateUser': False}\n")
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call("POST", "/api/users", "kelly", NEW_HIRE)
+    answer = make_dashboard(functions=functions).call("POST", "/api/users", "kelly", NEW_HIRE)
 
     assert (answer.status, answer.body["error"]) == (403, "Forbidden")
-    assert not demo.exists(NEW_HIRE["email"])
+    assert not user_pool.exists(NEW_HIRE["email"])
 
 
-def test_an_access_hook_may_redact_listed_rows(demo, tmp_path, make_dashboard):
+def test_an_access_hook_may_redact_listed_rows(user_pool, tmp_path, make_dashboard):
     functions = functions_with(
         tmp_path,
         access="""
@@ -185,46 +143,46 @@ def test_an_access_hook_may_redact_listed_rows(demo, tmp_path, make_dashboard):
         """,
     )
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call("GET", "/api/users", "kelly")
+    answer = make_dashboard(functions=functions).call("GET", "/api/users", "kelly")
 
     assert answer.status == 200
     assert {user["email"] for user in answer.body["users"]} == {"hidden@example.com"}
 
 
-def test_memberships_the_hook_does_not_offer_are_refused(demo, table, tmp_path, make_dashboard):
+def test_memberships_the_hook_does_not_offer_are_refused(user_pool, table, tmp_path, make_dashboard):
     functions = functions_with(
         tmp_path,
         memberships="def hook(ctx):\n    return {'memberships': ['Finance'], 'createMemberships': False}\n",
         write="def hook(ctx):\n    return {'email': ctx.payload['email'], 'app_metadata': {'department': 'Legal'}}\n",
     )
 
-    answer = make_dashboard(api_with(demo, functions=functions)).call(
+    answer = make_dashboard(functions=functions).call(
         "POST", "/api/users", "kelly", {**NEW_HIRE, "email": "legal.hire@example.com", "memberships": ["Legal"]}
     )
 
     assert (answer.status, answer.body["error"]) == (403, "Forbidden")
     assert "Legal" in answer.body["message"]
-    assert not demo.exists("legal.hire@example.com")
+    assert not user_pool.exists("legal.hire@example.com")
 
 
 ALLOW_ALL = "def hook(ctx):\n    return None\n"
 
 
-def test_nobody_deletes_themselves_even_when_the_access_hook_allows_it(demo, tmp_path, make_dashboard):
-    demo.add("self-deleter", "IT", "delegated-admin-administrator")
-    dashboard = make_dashboard(api_with(demo, functions=functions_with(tmp_path, access=ALLOW_ALL)))
+def test_nobody_deletes_themselves_even_when_the_access_hook_allows_it(user_pool, tmp_path, make_dashboard):
+    user_pool.add("self-deleter", "IT", "delegated-admin-administrator")
+    dashboard = make_dashboard(functions=functions_with(tmp_path, access=ALLOW_ALL))
 
     answer = dashboard.call("DELETE", "/api/users/self-deleter", "self-deleter")
 
     assert (answer.status, answer.body["message"]) == (400, "You cannot delete yourself.")
-    assert demo.exists("self-deleter")
+    assert user_pool.exists("self-deleter")
 
 
-def test_a_token_for_a_user_deleted_since_is_refused(demo, tmp_path, make_dashboard: Callable[..., Dashboard]):
-    demo.add("leaver", "Finance", "delegated-admin-user")
-    demo.add("remover", "IT", "delegated-admin-administrator")
-    token = demo.token("leaver", fresh=True)
-    dashboard = make_dashboard(api_with(demo, functions=functions_with(tmp_path, access=ALLOW_ALL)))
+def test_a_token_for_a_user_deleted_since_is_refused(user_pool, tmp_path, make_dashboard):
+    user_pool.add("leaver", "Finance", "delegated-admin-user")
+    user_pool.add("remover", "IT", "delegated-admin-administrator")
+    token = user_pool.token("leaver", fresh=True)
+    dashboard = make_dashboard(functions=functions_with(tmp_path, access=ALLOW_ALL))
     assert dashboard.call("GET", "/api/me", "leaver", token=token).status == 200  # cached in this container
 
     assert dashboard.call("DELETE", "/api/users/leaver", "remover").status == 204
@@ -234,20 +192,20 @@ def test_a_token_for_a_user_deleted_since_is_refused(demo, tmp_path, make_dashbo
     assert make_dashboard().call("GET", "/api/users", "leaver", token=token).status == 401  # another container
 
 
-def test_a_user_deleted_outside_the_api_is_refused_once_the_cache_expires(demo, make_dashboard):
-    demo.add("outside-leaver", "Finance", "delegated-admin-user")
-    token = demo.token("outside-leaver", fresh=True)
+def test_a_user_deleted_outside_the_api_is_refused_once_the_cache_expires(user_pool, make_dashboard):
+    user_pool.add("outside-leaver", "Finance", "delegated-admin-user")
+    token = user_pool.token("outside-leaver", fresh=True)
     dashboard = make_dashboard(acting_user_cache_s=0)
     assert dashboard.call("GET", "/api/me", "outside-leaver", token=token).status == 200
 
-    demo.remove("outside-leaver")  # in the Cognito console, say
+    user_pool.remove("outside-leaver")  # in the Cognito console, say
 
     assert dashboard.call("GET", "/api/me", "outside-leaver", token=token).status == 401
 
 
-def test_a_blocked_users_token_is_refused_at_once_by_the_container_that_blocked_them(demo, make_dashboard):
-    demo.add("blocked-admin", "Finance", "delegated-admin-user")
-    token = demo.token("blocked-admin", fresh=True)
+def test_a_blocked_users_token_is_refused_at_once_by_the_container_that_blocked_them(user_pool, make_dashboard):
+    user_pool.add("blocked-admin", "Finance", "delegated-admin-user")
+    token = user_pool.token("blocked-admin", fresh=True)
     dashboard = make_dashboard()
     assert dashboard.call("GET", "/api/me", "blocked-admin", token=token).status == 200
 
