@@ -122,11 +122,16 @@ def test_a_token_issued_before_its_user_was_created_is_refused(clock):
     assert users.caller(claims(iat=str(1_800_000_000 + 10**8))).username == "kelly"  # a token issued after
 
 
-def test_a_blocked_users_token_is_refused(clock):
-    users = acting(Directory(kelly={**KELLY, "blocked": True}), clock)
+def test_a_blocked_users_token_is_refused_and_their_record_is_not_kept(clock):
+    directory = Directory(kelly={**KELLY, "blocked": True})
+    users = acting(directory, clock)
 
     with pytest.raises(UnauthorizedError, match="blocked"):
         users.caller(claims())
+    directory.users["kelly"] = KELLY  # unblocked, in another container
+
+    assert users.caller(claims()).username == "kelly"
+    assert directory.reads == ["kelly", "kelly"]
 
 
 @pytest.mark.parametrize(

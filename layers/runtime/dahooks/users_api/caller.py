@@ -11,6 +11,7 @@ elsewhere is still trusted here, so the API drops the entry itself whenever it c
 that user. Every request still checks what its own token claims against the record: a token issued
 before its user was created (the user was deleted and the name taken again) is refused, as is a
 token of a blocked user (Cognito revokes a disabled user's tokens, but a JWT authorizer cannot know).
+A record that refuses its user is not kept, so an unblocked user may act again at once everywhere.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class ActingUsers:
         except NotFoundError:
             self.forget(username)
             raise UnauthorizedError(NO_SUCH_USER) from None
+        if user.get("blocked"):
+            return user  # refused, and not kept: once unblocked (in any container) the user acts again
         expires = now + self._max_age_s
         if token_expires is not None:
             expires = min(expires, token_expires)
