@@ -536,6 +536,27 @@ def sqs_event(
 CURSOR_KEY = b"local-testing-users-api-cursor-key-0123456789"  # tests sign cursors with this, not a secret
 NO_SECRET = "not-read-here"  # noqa: S105 - the directory is built by the harness: no key is read from a secret
 THROTTLED = "TooManyRequestsException"
+# Searches written to reach outside the filter hook's query (Finance, for kelly), the way the original's
+# string pasting let `*) OR (name:*` list everyone: each must be refused or stay inside the filter.
+SEARCHES_THAT_TRY_TO_ESCAPE = [
+    "*) OR (name:*",
+    "*) OR (app_metadata.department:HR",
+    'name:"unbalanced',
+    "app_metadata.department:HR",
+    "app_metadata.department:(HR OR IT)",
+    "NOT app_metadata.department:Finance",
+    "* OR app_metadata.department:HR",
+    "_exists_:email",
+    "email:[a TO z]",
+    "user_id:{* TO *}",
+    "/.*/",
+    "name:/.*/",
+    "email:hr-0~",
+    "app_metadata.department:Finance) OR (app_metadata.department:HR",
+    '\\") OR (name:*',
+    "app_metadata.department:Fin*",
+    "((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))",
+]
 
 
 @dataclass
@@ -598,6 +619,27 @@ class UserPool:
     def remove(self, username: str) -> None:
         if self.exists(username):
             self.raw.admin_delete_user(UserPoolId=self.pool.pool_id, Username=username)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the pool holds about its users, as Cognito's API answers it: each user's record
+        (attributes with its `sub`, status, enabled, creation and change dates, MFA) and groups, the
+        pool's groups and app clients. Two snapshots are equal when the directory behaves the same."""
+        pool_id = self.pool.pool_id
+        users = {}
+        for page in self.raw.get_paginator("list_users").paginate(UserPoolId=pool_id, Limit=60):
+            for record in page["Users"]:
+                name = record["Username"]
+                full = self.raw.admin_get_user(UserPoolId=pool_id, Username=name)
+                full.pop("ResponseMetadata", None)
+                groups = self.raw.admin_list_groups_for_user(UserPoolId=pool_id, Username=name, Limit=60)["Groups"]
+                users[name] = {**full, "Groups": sorted(group["GroupName"] for group in groups)}
+        groups = self.raw.list_groups(UserPoolId=pool_id, Limit=60)["Groups"]
+        clients = self.raw.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+        return {
+            "users": users,
+            "groups": sorted(group["GroupName"] for group in groups),
+            "clients": sorted((client["ClientId"], client["ClientName"]) for client in clients),
+        }
 
     def users(self) -> list[dict[str, Any]]:
         """Every user of the pool as the users API shapes them: the ground truth a listing is checked against."""
