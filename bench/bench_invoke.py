@@ -16,13 +16,11 @@ a hook first touches storage, and functions granted no AWS service at all.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from local.lambda_runtime import context_for, load_handler
@@ -30,7 +28,7 @@ from local.paths import EVENTS
 from local.template import Function, Template
 from local.testing import cold_command, starts_without_aws_sdk
 
-from .figures import Figure, median, percentile
+from .figures import Figure, logs_to_devnull, median, percentile
 
 GROUP = "invoke"
 # One success-path fixture per hook function: the request a dashboard sends most.
@@ -69,30 +67,10 @@ def _time_calls(handler: Handler, event: dict[str, Any], function: Function, cal
     return samples
 
 
-@contextmanager
-def _logs_to_devnull() -> Iterator[None]:
-    """Send the runtime's log records to /dev/null: a bench table, not thousands of JSON lines.
-
-    The records are still built, redacted and serialised (what the function pays in Lambda); only
-    the terminal is spared. Powertools' handler keeps the stream it was given, so it is swapped
-    there, and put back afterwards for the other bench modules.
-    """
-    from dahooks.logs import logger
-
-    handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
-    with open(os.devnull, "w") as devnull:
-        previous = [handler.setStream(devnull) for handler in handlers]
-        try:
-            yield
-        finally:
-            for handler, stream in zip(handlers, previous, strict=True):
-                handler.setStream(stream)
-
-
 def warm_figures(template: Template) -> list[Figure]:
     functions = template.functions()
     loaded = {logical_id: load_handler(functions[logical_id]) for logical_id in WARM_EVENTS if logical_id in functions}
-    with _logs_to_devnull():
+    with logs_to_devnull():
         figures = [_warm_figure(logical_id, handler, functions[logical_id]) for logical_id, handler in loaded.items()]
         if os.environ.get(PROFILE_VARIABLE):
             slowest = max(loaded, key=lambda logical_id: _p50_of(figures, logical_id))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import statistics
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @dataclass(frozen=True)
@@ -35,3 +41,23 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+@contextmanager
+def logs_to_devnull() -> Iterator[None]:
+    """Send the runtime's log records to /dev/null: a bench table, not thousands of JSON lines.
+
+    The records are still built, redacted and serialised (what the function pays in Lambda); only
+    the terminal is spared. Powertools' handler keeps the stream it was given, so it is swapped
+    there, and put back afterwards for the other bench modules.
+    """
+    from dahooks.logs import logger
+
+    handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
+    with open(os.devnull, "w") as devnull:
+        previous = [handler.setStream(devnull) for handler in handlers]
+        try:
+            yield
+        finally:
+            for handler, stream in zip(handlers, previous, strict=True):
+                handler.setStream(stream)

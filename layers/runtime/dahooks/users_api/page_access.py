@@ -8,9 +8,9 @@ something that is not a user, fails the whole page (500 `HookFailed`), as it wou
 function.
 
 The page starts on the request's own thread, row by row: a hook that only computes (the shipped
-one) costs its own time plus building its `ctx`, with no thread and no timer per row. Once a row
-shows that the hook waits (it took over `SLOW_ROW_S`: a call to a service, `ctx.http`), the rest of
-the page is cut into contiguous slices shared by a few daemon threads (`threads`, the request's own
+one) costs its own time plus building its `ctx`, with no thread and no timer per row. Once rows
+show that the hook waits (two in a row took over `SLOW_ROW_S`: a call to a service, `ctx.http`),
+the rest of the page is cut into contiguous slices shared by a few daemon threads (`threads`, the request's own
 included), so the page does not wait once per row; threads would only slow down a hook that
 computes (they take turns on the interpreter). The whole page has one deadline, the request's: when
 it passes, the page is 504 `HookTimeout` and the other threads stop after their current row.
@@ -43,7 +43,10 @@ if TYPE_CHECKING:
     from .caller import Caller
     from .in_process import InProcessHooks
 
-SLOW_ROW_S = 0.001  # a row that takes longer waited on something: share the rest of the page
+# Two rows in a row that took longer waited on something (one alone may just have lost the CPU for a
+# moment): share the rest of the page.
+SLOW_ROW_S = 0.001
+SLOW_ROWS = 2
 _HIDDEN = None
 
 
@@ -73,11 +76,13 @@ class PageAccess:
                 answers[index] = check_row(rows[index], stop)
 
         def run_page() -> None:
+            slow_in_a_row = 0
             for index in range(len(rows)):
                 started = time.perf_counter()
                 answers[index] = check_row(rows[index], stop)
+                slow_in_a_row = slow_in_a_row + 1 if time.perf_counter() - started > SLOW_ROW_S else 0
                 rest = range(index + 1, len(rows))
-                if self.threads > 1 and len(rest) > 1 and time.perf_counter() - started > SLOW_ROW_S:
+                if self.threads > 1 and len(rest) > 1 and slow_in_a_row == SLOW_ROWS:
                     self._share(rest, run_slice, stop)
                     return
 
