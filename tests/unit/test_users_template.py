@@ -8,7 +8,8 @@ from pathlib import Path
 import dahooks.directory.cognito as cognito_adapter
 from dahooks.storage import cache, custom_data
 from dahooks.users_api import audit
-from local.template import ROOT, load_template
+from local.paths import ROOT
+from local.template import load_template
 
 TEMPLATE = load_template(ROOT / "template.yaml")
 USERS = TEMPLATE["Resources"]["UsersFunction"]["Properties"]
