@@ -5,6 +5,7 @@
 - `planning`: the narrowest directory listing that still holds every user the query selects.
 - `paging`: reads a plan a bounded number of calls at a time, checks every row in code, and
   hands out a signed cursor (`cursor`) for the next page.
+- `rendering`: a `Query` written back as Lucene text, for a directory that takes a query string.
 """
 
 from .cursor import CursorCodec, Position
@@ -13,6 +14,7 @@ from .paging import DEFAULT_PER_PAGE, MAX_CHUNK, MAX_PER_PAGE, Chunk, Listing, P
 from .parsing import parse, parse_filter, restrict
 from .planning import AttributeListing, DepartmentListing, FullListing, Plan, PushdownRules, Source, plan
 from .query import EVERYONE, NOBODY, And, Exists, Not, Or, Pattern, Query, Range, Term, Wildcard, all_of, any_of
+from .rendering import to_lucene
 
 __all__ = [
     "DEFAULT_PER_PAGE",
@@ -48,4 +50,5 @@ __all__ = [
     "parse_filter",
     "plan",
     "restrict",
+    "to_lucene",
 ]
