@@ -1,17 +1,20 @@
 """Write hook: the user object sent to the Management API when a user is created or updated.
 
 The original documentation's sample: users Kelly creates are members of her own department;
-IT may create users in any department. One deliberate change: the department comes from the
-chosen membership *after* the payload's app_metadata, so a payload cannot smuggle in
-`app_metadata.department` and place a user outside the caller's department.
+IT may create users in any department. The profile carries only the metadata the settings'
+`userFields` let a dashboard user set (`app_metadata.<key>` / `user_metadata.<key>` fields marked
+`create`, or `edit` on update: the data "included if a Custom Field being modified is saved" there,
+as the original documents it), and `app_metadata.department` always comes from the chosen
+membership, so a payload cannot smuggle in other metadata or place a user outside the caller's
+department.
 """
 
 from typing import Any
 
 from dahooks import Callback, Context, HookError, WriteResult
-from dahooks.users import department_of
+from dahooks.users import department_of, settable_metadata
 
-PROFILE_FIELDS = ("email", "password", "connection", "user_metadata")
+PROFILE_FIELDS = ("email", "password", "connection")
 
 
 def hook(ctx: Context, callback: Callback[WriteResult]) -> None:
@@ -28,7 +31,8 @@ def hook(ctx: Context, callback: Callback[WriteResult]) -> None:
         return callback(HookError("You can only create users within your own department."))
 
     new_profile: dict[str, Any] = {name: ctx.payload[name] for name in PROFILE_FIELDS if name in ctx.payload}
-    new_profile["app_metadata"] = {**(ctx.payload.get("app_metadata") or {}), "department": memberships[0]}
+    new_profile.update(settable_metadata(ctx.payload, ctx.user_fields, ctx.method))
+    new_profile["app_metadata"] = {**new_profile.get("app_metadata", {}), "department": memberships[0]}
 
     if ctx.method == "update":
         # When updating, send only the fields that change.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -76,9 +77,16 @@ def test_write_sample_refuses(invoke, caller, memberships, message):
     assert (body["error"], body["message"]) == ("HookError", message)
 
 
+# The settings' userFields that let a dashboard user set NEW_USER's metadata when creating a user.
+CREATE_FIELDS = [
+    {"property": "app_metadata.employee_id", "label": "Employee id", "create": True},
+    {"property": "user_metadata.name", "label": "Name", "create": {"type": "text", "required": True}},
+]
+
+
 @pytest.mark.parametrize(("caller", "department"), [(KELLY, "Finance"), (IAN, "HR"), (IAN, "IT")])
 def test_write_sample_creates_user_in_the_first_membership(invoke, caller, department):
-    status, body = invoke("WriteFunction", write(caller, [department]))
+    status, body = invoke("WriteFunction", write(caller, [department], userFields=CREATE_FIELDS))
 
     assert status == 200
     assert body["user"] == {
@@ -90,14 +98,79 @@ def test_write_sample_creates_user_in_the_first_membership(invoke, caller, depar
     }
 
 
+@pytest.mark.parametrize(
+    "user_fields",
+    [
+        [],
+        [{"property": "app_metadata.employee_id", "edit": True}, {"property": "user_metadata.name", "edit": True}],
+        [
+            {"property": "app_metadata.employee_id", "create": False},
+            {"property": "user_metadata.name", "display": True},
+        ],
+        [{"property": "employee_id", "create": True}, {"property": "name", "create": True}],
+    ],
+    ids=["no-user-fields", "edit-only", "not-creatable", "not-metadata"],
+)
+def test_write_sample_drops_metadata_the_user_fields_do_not_let_the_caller_create(invoke, user_fields):
+    status, body = invoke("WriteFunction", write(KELLY, ["Finance"], userFields=user_fields))
+
+    assert status == 200
+    assert body["user"]["app_metadata"] == {"department": "Finance"}
+    assert "user_metadata" not in body["user"]
+
+
+def test_write_sample_keeps_only_the_allowed_keys_of_metadata_the_caller_sends(invoke):
+    event = write(
+        KELLY, ["Finance"], userFields=CREATE_FIELDS + [{"property": "user_metadata.address.city", "create": True}]
+    )
+    body = json.loads(event["body"])
+    body["payload"]["app_metadata"] = {"employee_id": 7, "role": "admin", "roles": ["delegated-admin-administrator"]}
+    body["payload"]["user_metadata"] = {"name": "N", "address": {"city": "Oslo", "street": "x"}, "theme": "dark"}
+    event["body"] = json.dumps(body)
+
+    status, answer = invoke("WriteFunction", event)
+
+    assert status == 200
+    assert answer["user"]["app_metadata"] == {"employee_id": 7, "department": "Finance"}
+    assert answer["user"]["user_metadata"] == {"name": "N", "address": {"city": "Oslo"}}
+
+
 def test_write_sample_ignores_a_department_smuggled_in_app_metadata(invoke):
-    event = write(KELLY, ["Finance"])
+    may_edit_department = [{"property": "app_metadata.department", "create": True, "edit": True}]
+    event = write(KELLY, ["Finance"], userFields=may_edit_department)
     event["body"] = event["body"].replace('"employee_id": 4711', '"department": "IT"')
 
     status, body = invoke("WriteFunction", event)
 
     assert status == 200
     assert body["user"]["app_metadata"] == {"department": "Finance"}
+
+
+def test_write_sample_on_update_keeps_only_editable_metadata(invoke):
+    original = {"email": "frank@example.com", "app_metadata": {"department": "Finance", "employee_id": 1}}
+    payload = {
+        "email": "frank@example.com",
+        "app_metadata": {"employee_id": 2, "cost_center": "C-9", "role": "admin"},
+        "memberships": ["Finance"],
+    }
+    user_fields = [
+        {"property": "app_metadata.employee_id", "edit": {"type": "text"}},
+        {"property": "app_metadata.cost_center", "create": True, "edit": False},
+    ]
+    event = http_event(
+        "POST /hooks/write",
+        {
+            "method": "update",
+            "request": {"user": KELLY, "originalUser": original},
+            "payload": payload,
+            "userFields": user_fields,
+        },
+    )
+
+    status, body = invoke("WriteFunction", event)
+
+    assert status == 200
+    assert body == {"user": {"app_metadata": {"employee_id": 2, "department": "Finance"}}}
 
 
 def test_write_sample_on_update_sends_only_changed_fields(invoke):
