@@ -1,15 +1,14 @@
 """Structured logging with secrets removed, for the runtime and for `ctx.log`.
 
 Every record goes through one serializer that redacts the values of sensitive keys at any depth
-and masks bearer tokens inside strings, so neither a hook's `ctx.log(payload)` nor the runtime's
-own records can leak a password or a token to CloudWatch.
+and masks credentials and sensitive pairs inside strings (`dahooks.redaction`), so neither a
+hook's `ctx.log(payload)`, nor its `ctx.log(f"{ctx.payload}")`, nor an exception message holding a
+payload, nor the runtime's own records can leak a password or a token to CloudWatch.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,48 +16,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 
 from . import config
+from .redaction import REDACTED, is_sensitive_key, redact, redact_text
 
-REDACTED = "[REDACTED]"
-
-# Key names whose values are never logged: password, token, secret, authorization, client_secret
-# and their usual spellings (access_token, x-api-key, SLACK_HOOK_URL is a secret too via "hook_url").
-_SENSITIVE_KEY = re.compile(
-    r"pass(word|wd|phrase)?|token|secret|authori[sz]ation|api[-_]?key|cookie|credential|hook_?url",
-    re.IGNORECASE,
-)
-# Inside a string: a bearer credential, a JWT, or a `"password": "..."` pair of serialised JSON
-# (an event body is a string, and must not leak what its parsed form would have hidden).
-_SENSITIVE_TEXT = re.compile(
-    r"(?i:bearer|basic)\s+[A-Za-z0-9._~+/=-]+"
-    r"|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
-    r'|(?P<key>"[^"]*(?i:pass|token|secret|authori[sz]ation|api[-_]?key)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"'
-)
-
-
-def _mask(match: re.Match[str]) -> str:
-    return f'{match["key"]}"{REDACTED}"' if match["key"] else REDACTED
-
-
-@functools.lru_cache(maxsize=1024)  # the same few dozen keys recur in every record
-def _is_sensitive_name(key: str) -> bool:
-    return _SENSITIVE_KEY.search(key) is not None
-
-
-def is_sensitive_key(key: object) -> bool:
-    """True for a key whose value must not be logged."""
-    return isinstance(key, str) and _is_sensitive_name(key)
-
-
-def redact(value: Any) -> Any:
-    """A copy of `value` with sensitive values replaced, at any depth; `value` is not changed."""
-    if isinstance(value, dict):
-        return {k: REDACTED if is_sensitive_key(k) else redact(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact(item) for item in value]
-    if isinstance(value, str):
-        return _SENSITIVE_TEXT.sub(_mask, value)
-    return value
-
+__all__ = ["REDACTED", "format_log_args", "logger", "with_invocation_context"]
 
 # Keys Powertools fills from the Lambda context and the clock: they never carry request data, and
 # skipping them halves the cost of redacting a record (about half of a logging hook's invocation).
@@ -79,12 +39,17 @@ _POWERTOOLS_KEYS = frozenset(
 )
 
 
+def _redacted_str(value: object) -> str:
+    """What JSON cannot hold, as text, redacted: an exception (Powertools' `stack_trace.value`), a datetime, ..."""
+    return redact_text(str(value))
+
+
 def _redacting_dumps(record: dict[str, Any]) -> str:
     redacted = {
         key: value if key in _POWERTOOLS_KEYS else REDACTED if is_sensitive_key(key) else redact(value)
         for key, value in record.items()
     }
-    return json.dumps(redacted, default=str, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(redacted, default=_redacted_str, separators=(",", ":"), ensure_ascii=False)
 
 
 def format_log_args(args: tuple[Any, ...]) -> str:
@@ -97,7 +62,7 @@ def format_log_args(args: tuple[Any, ...]) -> str:
         if isinstance(arg, str):
             parts.append(arg)
         else:
-            parts.append(json.dumps(redact(arg), default=str, separators=(",", ":"), ensure_ascii=False))
+            parts.append(json.dumps(redact(arg), default=_redacted_str, separators=(",", ":"), ensure_ascii=False))
     return " ".join(parts)
 
 
