@@ -147,3 +147,11 @@ def test_a_hook_printing_its_payload_or_raising_with_it_leaks_nothing(tmp_path, 
     assert any("exception" in record for record in captured_logs.records)
     assert "XYZZY" not in captured_logs.text
     assert "4321" not in captured_logs.text
+
+
+def test_the_cheap_hint_finds_every_sensitive_key_the_rule_knows() -> None:
+    # The pair scan runs only on text the hint matches: a rule it missed would never be applied.
+    from dahooks.redaction import _KEY_HINT, CODE, SECRET_FRAGMENTS, SECRET_PAIRS, SECRET_WORDS
+
+    for name in [*SECRET_FRAGMENTS, *SECRET_WORDS, *(" ".join(pair) for pair in SECRET_PAIRS), CODE, *SENSITIVE_KEYS]:
+        assert _KEY_HINT.search(name.lower()), name

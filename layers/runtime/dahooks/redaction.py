@@ -119,10 +119,17 @@ _PAIR = re.compile(
 )
 
 
+# Something every sensitive key name contains (see the rule above): a text without it has no
+# sensitive pair, and most log lines skip the scan for pairs after this one cheap search.
+_KEY_HINT = re.compile(
+    "pass|pwd|secret|token|credential|authori|cookie|session|key|url|pin|otp|jwt|bearer|cvv|cvc|sig|code"
+)  # searched in the lower-cased text: an ignore-case search is several times slower
+
+
 def redact_text(text: str) -> str:
     """`text` with credentials and the values of sensitive pairs replaced."""
     text = _CREDENTIAL.sub(REDACTED, text)
-    if ":" not in text and "=" not in text:  # no pair without a separator: most strings skip the scan
+    if (":" not in text and "=" not in text) or _KEY_HINT.search(text.lower()) is None:
         return text
     parts: list[str] = []
     position = 0
