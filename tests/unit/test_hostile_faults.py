@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from dahooks import HookFunction
+from dahooks.json_input import MAX_DEPTH
 from dahooks.validation import MAX_BODY_BYTES
 from local.lambda_runtime import LambdaContext
 from local.testing import KELLY, http_event, synchronous_hook_routes
@@ -87,11 +88,57 @@ def test_json_nested_ten_thousand_levels_is_400_invalid_request(invoke, route_ke
     assert status == 400
     assert_error_body(body, "InvalidRequest")
     assert body["field"] == "body"
+    assert f"{MAX_DEPTH} levels" in body["message"]
 
 
-def test_json_nested_a_thousand_levels_is_still_served(invoke):
-    # The refusal above is about depth the parser cannot take, not a limit set low: 1,000 levels pass.
-    status, body = invoke("SettingsFunction", http_event("POST /hooks/settings", None, raw=nested(1_000)))
+@pytest.mark.parametrize("route_key", sorted(BODY_ROUTES))
+def test_json_nested_one_level_past_the_limit_is_400_naming_the_limit(invoke, route_key):
+    # payload, user_metadata, then the arrays: one container more than MAX_DEPTH.
+    status, body = invoke(BODY_ROUTES[route_key], http_event(route_key, None, raw=nested(MAX_DEPTH - 1)))
+
+    assert status == 400
+    assert_error_body(body, "InvalidRequest")
+    assert body["field"].startswith("payload.user_metadata[0][0][0]")
+    assert body["message"].endswith(f"is nested more than {MAX_DEPTH} levels deep")
+
+
+def test_json_nested_as_deep_as_the_limit_is_served(invoke):
+    status, body = invoke("SettingsFunction", http_event("POST /hooks/settings", None, raw=nested(MAX_DEPTH - 2)))
+
+    assert status == 200, body
+
+
+# Valid JSON for Python's parser, invalid data for everything after it (DynamoDB, SQS, a response).
+NOT_DATA = {
+    "1e400": "payload.user.name",
+    "-1e400": "payload.user.name",
+    "NaN": "payload.user.name",
+    "Infinity": "payload.user.name",
+    "-Infinity": "payload.user.name",
+    '"\\ud800"': "payload.user.name",
+    '"a\\udfffb"': "payload.user.name",
+    '["ok", "\\udbff"]': "payload.user.name[1]",
+    '{"\\ud800": 1}': "payload.user.name.\\ud800",
+}
+
+
+@pytest.mark.parametrize("route_key", sorted(BODY_ROUTES))
+@pytest.mark.parametrize(("value", "field"), NOT_DATA.items(), ids=list(NOT_DATA))
+def test_valid_json_that_is_not_valid_data_is_400_naming_the_field(invoke, route_key, value, field):
+    raw = '{"payload": {"user": {"email": "a@example.com", "name": ' + value + "}}}"
+
+    status, body = invoke(BODY_ROUTES[route_key], http_event(route_key, None, raw=raw))
+
+    assert status == 400
+    assert_error_body(body, "InvalidRequest")
+    assert body["field"] == field
+    json.dumps(body).encode("utf-8")  # the answer itself is valid UTF-8
+
+
+def test_surrogate_pairs_and_big_finite_numbers_are_data(invoke):
+    raw = '{"request": {"user": {"name": "\\ud83d\\ude00", "n": 1.7e308, "i": ' + "9" * 400 + "}}}"
+
+    status, body = invoke("SettingsFunction", http_event("POST /hooks/settings", None, raw=raw))
 
     assert status == 200, body
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
+from . import json_input
 from .exceptions import InvalidRequestError, PayloadTooLargeError
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -60,17 +60,15 @@ def read_body(event: dict[str, Any]) -> bytes:
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object; anything else is a 400."""
+    """The body as a JSON object of finite numbers and valid Unicode, at most `json_input.MAX_DEPTH`
+    deep; anything else is a 400 naming the field."""
     if not raw.strip():
         raise InvalidRequestError("body", "is empty; expected a JSON object")
     try:
-        value = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidRequestError("body", "is not valid UTF-8") from exc
-    except RecursionError as exc:
-        raise InvalidRequestError("body", "is nested too deeply") from exc
-    except ValueError as exc:
-        raise InvalidRequestError("body", f"is not valid JSON ({exc})") from exc
+    value = json_input.loads(text)
     if not isinstance(value, dict):
         raise InvalidRequestError("body", "must be a JSON object")
     return value

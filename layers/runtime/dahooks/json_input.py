@@ -1,0 +1,115 @@
+"""The one JSON parser of every request body: valid JSON that is not valid data is refused here.
+
+Python's parser accepts what later fails elsewhere: `NaN`, `Infinity` and `-Infinity` (not JSON at
+all), numbers too large for a float (`1e400` becomes infinity), lone surrogates (`"\\ud800"`, text
+no UTF-8 encoder can write back: DynamoDB, SQS and the response would refuse it), and nesting
+deep enough to exhaust a recursive reader later. Each is refused at parse time with a 400 naming
+the offending field as a path (`payload.user.name`, `payload.memberships[0]`), before any hook,
+table or queue sees it.
+
+The usual body pays almost nothing: numbers are checked as the parser reads them (only floats reach
+Python code), and the tree is walked for surrogates and depth only when the text could hold them
+(a `\\uD8xx`-`\\uDFxx` escape; more brackets than the depth limit).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from .exceptions import InvalidRequestError
+
+MAX_DEPTH = 64
+MAX_KEY_SHOWN = 64
+MAX_PATH_SHOWN = 200
+TOO_DEEP = f"is nested more than {MAX_DEPTH} levels deep"
+BAD_KEY = "is a key that is not valid Unicode (it holds a lone surrogate)"
+BAD_TEXT = "is not valid Unicode (it holds a lone surrogate)"
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _NotFinite:
+    """Stands for a number a float cannot hold (`1e400`) or a constant JSON does not have (`NaN`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _NotFiniteError(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotFiniteError(text)
+    return value
+
+
+def _refuse(text: str) -> float:
+    raise _NotFiniteError(text)
+
+
+# Decoders are immutable once built: one each, shared by every request.
+_STRICT = json.JSONDecoder(parse_float=_finite, parse_constant=_refuse)
+_MARKING = json.JSONDecoder(
+    parse_float=lambda text: _NotFinite(text) if math.isinf(float(text)) else float(text),
+    parse_constant=_NotFinite,
+)
+
+
+def loads(text: str) -> Any:
+    """`text` as a JSON value; `InvalidRequestError` for bad JSON or valid JSON that is not valid data."""
+    try:
+        value = _STRICT.decode(text)
+    except _NotFiniteError as exc:
+        _raise_first_problem(_MARKING.decode(text))
+        raise InvalidRequestError("body", f"holds a number that is not finite ({exc})") from None  # not reached
+    except RecursionError:
+        raise InvalidRequestError("body", TOO_DEEP) from None
+    except ValueError as exc:
+        raise InvalidRequestError("body", f"is not valid JSON ({exc})") from exc
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or text.count("[") + text.count("{") > MAX_DEPTH:
+        _raise_first_problem(value)
+    return value
+
+
+def _raise_first_problem(root: Any) -> None:
+    """Walk `root` depth first; raise for the first non-finite number, lone surrogate or over-deep container."""
+    pending: list[tuple[Any, tuple[str | int, ...], int]] = [(root, (), 0)]
+    while pending:
+        value, path, depth = pending.pop()
+        if isinstance(value, (dict, list)) and depth == MAX_DEPTH:
+            raise InvalidRequestError(field_path(path), TOO_DEEP)
+        if isinstance(value, dict):
+            for key in value:
+                if _SURROGATE.search(key):
+                    raise InvalidRequestError(field_path((*path, key)), BAD_KEY)
+            pending.extend((item, (*path, key), depth + 1) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend((item, (*path, index), depth + 1) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            raise InvalidRequestError(field_path(path), BAD_TEXT)
+        elif isinstance(value, _NotFinite):
+            raise InvalidRequestError(field_path(path), f"is not a finite number ({value.text[:40]})")
+
+
+def field_path(path: tuple[str | int, ...]) -> str:
+    """`("payload", "memberships", 0)` as `payload.memberships[0]`; the root is `body`.
+
+    A key holding a surrogate is written with its escape (`\\ud800`), so that the error body stays
+    valid UTF-8; long keys and paths are cut (`…`): the field is for a person to find, not to echo.
+    """
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = part.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(part) else part
+        name = name if len(name) <= MAX_KEY_SHOWN else name[:MAX_KEY_SHOWN] + "…"
+        text += f".{name}" if text else name
+    return (text if len(text) <= MAX_PATH_SHOWN else text[:MAX_PATH_SHOWN] + "…") or "body"
