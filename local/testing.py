@@ -63,14 +63,21 @@ if TYPE_CHECKING:
 KELLY = {"user_id": "auth0|kelly", "app_metadata": {"department": "Finance"}}
 IAN = {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}
 NADIA = {"user_id": "auth0|nadia"}
-# The subject of `http_event`'s token unless a test gives other claims, and `hook_context`'s caller.
-TESTER = "auth0|tester"
+# The subject of `http_event`'s token unless a test gives other claims, and `hook_context`'s caller:
+# a machine, as Auth0 names a client-credentials token's subject (`<client id>@clients`).
+TESTER = "tester@clients"
+
+
+def machine_claims(subject: str = TESTER, **claims: Any) -> dict[str, Any]:
+    """The claims of a client-credentials token, as Auth0 issues it (the only tokens /hooks/* take)."""
+    return {"sub": subject, "gty": "client-credentials", "azp": subject.removesuffix("@clients"), **claims}
 
 
 def http_event(
     route_key: str, body: Any, *, claims: dict[str, Any] | None = None, raw: str | None = None
 ) -> dict[str, Any]:
-    """An HTTP API v2 event as API Gateway sends it after its JWT authorizer accepted the token."""
+    """An HTTP API v2 event as API Gateway sends it after its JWT authorizer accepted the token
+    (a machine's unless `claims` say otherwise)."""
     method, path = route_key.split(" ", 1)
     return {
         "version": "2.0",
@@ -93,7 +100,9 @@ def http_event(
             "routeKey": route_key,
             "stage": "$default",
             "timeEpoch": 1795881600000,
-            "authorizer": {"jwt": {"claims": claims or {"sub": TESTER}, "scopes": ["hooks:invoke"]}},
+            "authorizer": {
+                "jwt": {"claims": machine_claims() if claims is None else claims, "scopes": ["hooks:invoke"]}
+            },
         },
         "body": raw if raw is not None else json.dumps(body),
         "isBase64Encoded": False,

@@ -2,7 +2,8 @@
 answers are the ones openapi.yaml documents; `make invoke`'s invoker runs a fixture as sam would.
 
 A fixture's name ends with what it proves: `-invalid` is a 400 InvalidRequest, `-refused` the
-hook's refusal (403 from access, 400 elsewhere), `-accepted` a 202, anything else a 200; the users
+hook's refusal (403 from access, 400 elsewhere), `-forbidden` a 403 Forbidden (on a hook route: a
+user's token, which those routes refuse), `-accepted` a 202, anything else a 200; the users
 API's fixtures (`api-*`) also end in `-created` (201), `-done` (204), `-forbidden` (403 Forbidden: the
 role lacks the permission), `-not-supported` (400 NotSupported) and `-invalid-search` (400
 InvalidSearch), and there a refusal by the access or filter hook is 403, by the write hook 400. The

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 from dahooks.registration.queue import RegistrationQueue
-from local.testing import ACCEPT_ROUTE, INTAKE, WORKER, http_event, load_event, sqs_event
+from local.testing import ACCEPT_ROUTE, INTAKE, WORKER, http_event, load_event, machine_claims, sqs_event
 
-VICTIM_CALLER = {"sub": "real-client@clients"}
-ATTACKER_CALLER = {"sub": "other-client@clients"}
+VICTIM_CALLER = machine_claims("real-client@clients")
+ATTACKER_CALLER = machine_claims("other-client@clients")
 
 
 def new_user_body() -> dict:

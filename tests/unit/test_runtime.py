@@ -11,7 +11,7 @@ import pytest
 
 from dahooks.exceptions import ServiceUnavailableError
 from local.lambda_runtime import LambdaContext
-from local.testing import KELLY, call_hook, hook_from_source, http_event
+from local.testing import KELLY, TESTER, call_hook, hook_from_source, http_event
 
 ACCESS_BODY = {"request": {"user": KELLY}, "payload": {"action": "read:user", "user": KELLY}}
 
@@ -382,7 +382,7 @@ def test_ctx_exposes_the_request_fields(tmp_path):
                 "fields": [{"property": "x"}],
                 "locale": "fr",
                 "request_id": "test-request",
-                "caller": "auth0|tester",
+                "caller": TESTER,
             }
         },
     )

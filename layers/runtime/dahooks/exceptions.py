@@ -87,7 +87,7 @@ class NotFoundError(DahooksError):
 
 
 class ForbiddenError(DahooksError):
-    """The caller's role does not grant what the route needs; the message names the permission."""
+    """The caller may not do this: a user's token on a machine's route, or a role without the permission named."""
 
     status = 403
     code = "Forbidden"

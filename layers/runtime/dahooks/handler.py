@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import storage
+from .callers import require_machine
 from .context import Container, Context, Request
 from .deadline import margin_seconds
 from .exceptions import DahooksError
@@ -58,6 +59,7 @@ class HookFunction:
         request_id = request_id_of(event)
         logger.append_keys(hook=self.hook_name)
         try:
+            require_machine(jwt_claims_of(event))  # request.user comes from the body: trusted servers only
             body = parse_json_object(read_body(event))
             self.hook_type.validate_request(body)
             ctx = self._context(body, event, request_id)

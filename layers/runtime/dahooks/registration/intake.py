@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..callers import require_machine
 from ..deadline import margin_seconds
 from ..exceptions import DahooksError
 from ..hook_types import POST_USER_REGISTRATION
@@ -63,8 +64,10 @@ class RegistrationIntake:
     def _accept(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)
         # Whose registration this is comes from the verified token, never from the body.
-        caller = str(jwt_claims_of(event).get("sub") or "")
+        claims = jwt_claims_of(event)
+        caller = str(claims.get("sub") or "")
         try:
+            require_machine(claims)
             registration = from_accept_body(parse_json_object(read_body(event)), caller)
             self._enqueue(registration, self._enqueue_deadline(context))
         except DahooksError as error:
