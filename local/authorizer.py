@@ -13,6 +13,8 @@ The function receives the claims as API Gateway hands them over: every value a s
 booleans as text, arrays as "[a b]", objects as "map[k:v]"), and the scopes as a list.
 
 The local issuer's RSA key pair lives under the state directory (`.local/jwt/`), created on first use.
+It mints machines' tokens (client credentials, Auth0's shape: `gty`, `sub` = `<client id>@clients`)
+unless told otherwise: those are what the hook routes take.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .machine_client import machine_claims
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,18 +78,20 @@ class LocalIssuer:
         claims: dict[str, Any] | None = None,
         lifetime_s: float = DEFAULT_LIFETIME_S,
     ) -> str:
-        """A token as the issuer would sign it: iss, aud, sub, iat, exp, scope, plus `claims`
-        (which may override any of those, e.g. to mint an expired token for a test)."""
+        """A machine's token (client credentials) as Auth0 would sign it: iss, aud, sub, azp, gty, iat,
+        exp, scope, plus `claims`, which may override any of those (e.g. an expired token for a test)
+        or drop them with None (`gty=None, sub="auth0|kelly"`: a user's token)."""
         now = int(time.time())
         payload: dict[str, Any] = {
             "iss": self.issuer,
             "aud": self.audience,
-            "sub": "local|developer",
+            **machine_claims(),  # the development client's
             "iat": now,
             "exp": now + int(lifetime_s),
             "scope": " ".join(scopes),
             **(claims or {}),
         }
+        payload = {name: value for name, value in payload.items() if value is not None}
         return jwt.encode(payload, self._private_key, algorithm="RS256", headers={"kid": self.kid})
 
     def authorizer(self) -> JwtAuthorizer:

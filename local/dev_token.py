@@ -1,11 +1,14 @@
 """`make token SCOPES="hooks:invoke custom-data:read" [CLAIMS='{"app_metadata": {"department": "Finance"}}']`,
 and `make token USER=kelly`.
 
-Without USER it prints a token the local stack accepts on its hook and custom-data routes: signed
-by the local issuer's key under `.local/` (created if missing, the same key `make run` uses), with
-the scopes and extra claims given. With USER it prints a dashboard user's own access token for the
-users API, issued by the running stack's user pool as it issues the dashboard's (a password sign-in
-with the demo password); `make run` must be running.
+Without USER it prints a token the local stack accepts on its hook and custom-data routes: a machine
+token of the development client (`local-developer`, client credentials, as the hook routes
+require), signed by the local issuer's key under `.local/` (created if missing, the same key `make
+run` uses), with the scopes given and the claims of CLAIMS added or overridden (`null` drops one:
+`{"sub": "auth0|kelly", "gty": null}` is a user's token, which the hook routes refuse). With USER it
+prints a dashboard user's own access token for the users API, issued by the running stack's user
+pool as it issues the dashboard's (a password sign-in with the demo password); `make run` must be
+running.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from . import aws
 from .event_source import SqsEventSource, lambda_record
 from .lambda_runtime import Handler, LambdaContext, context_for, load_handler
+from .machine_client import machine_claims
 from .paths import EVENTS, ROOT
 from .processes import stop_process
 from .template import Function, Template
@@ -63,14 +64,9 @@ if TYPE_CHECKING:
 KELLY = {"user_id": "auth0|kelly", "app_metadata": {"department": "Finance"}}
 IAN = {"user_id": "auth0|ian", "app_metadata": {"department": "IT"}}
 NADIA = {"user_id": "auth0|nadia"}
-# The subject of `http_event`'s token unless a test gives other claims, and `hook_context`'s caller:
-# a machine, as Auth0 names a client-credentials token's subject (`<client id>@clients`).
-TESTER = "tester@clients"
-
-
-def machine_claims(subject: str = TESTER, **claims: Any) -> dict[str, Any]:
-    """The claims of a client-credentials token, as Auth0 issues it (the only tokens /hooks/* take)."""
-    return {"sub": subject, "gty": "client-credentials", "azp": subject.removesuffix("@clients"), **claims}
+# The client of `http_event`'s token unless a test gives other claims; its subject is `hook_context`'s caller.
+TESTER_CLIENT = "tester"
+TESTER = f"{TESTER_CLIENT}@clients"
 
 
 def http_event(
@@ -101,7 +97,10 @@ def http_event(
             "stage": "$default",
             "timeEpoch": 1795881600000,
             "authorizer": {
-                "jwt": {"claims": machine_claims() if claims is None else claims, "scopes": ["hooks:invoke"]}
+                "jwt": {
+                    "claims": machine_claims(TESTER_CLIENT) if claims is None else claims,
+                    "scopes": ["hooks:invoke"],
+                }
             },
         },
         "body": raw if raw is not None else json.dumps(body),

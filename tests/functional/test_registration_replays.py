@@ -11,8 +11,8 @@ import json
 from dahooks.registration.queue import RegistrationQueue
 from local.testing import ACCEPT_ROUTE, INTAKE, WORKER, http_event, load_event, machine_claims, sqs_event
 
-VICTIM_CALLER = machine_claims("real-client@clients")
-ATTACKER_CALLER = machine_claims("other-client@clients")
+VICTIM_CALLER = machine_claims("real-client")
+ATTACKER_CALLER = machine_claims("other-client")
 
 
 def new_user_body() -> dict:
