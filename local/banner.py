@@ -1,5 +1,6 @@
-"""What `make run` prints once it serves: where everything is, and every route with a `curl` line
-that works as printed (the development token, and a body the route accepts, taken from events/)."""
+"""What `make run` prints once it serves: where everything is, the development machine client and
+how to get its token, and every route with a `curl` line that works as printed (the development
+token, and a body the route accepts, taken from events/)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .machine_client import CLIENT_FILE
 from .paths import STATE_DIR
+from .token_endpoint import TOKEN_PATH
 
 if TYPE_CHECKING:
     from .demo_directory import LocalPool
+    from .machine_client import MachineClient
     from .template import Route
 
 
@@ -79,6 +83,14 @@ def user_token_command(user: str, state_dir: Path) -> str:
     return f"$({sys.executable} -m local.dev_token --user {user} --state-dir {display(state_dir)})"
 
 
+def token_curl_line(url: str, client: MachineClient) -> str:
+    """How a machine client gets a token from the local issuer, as from Auth0's `/oauth/token`."""
+    return (
+        f"curl -s -X POST {url}{TOKEN_PATH} -d grant_type=client_credentials"
+        f" -d client_id={client.client_id} -d client_secret={client.client_secret}"
+    )
+
+
 def display(path: Path) -> str:
     """`path` relative to the working directory when it is below it (what a developer types)."""
     with contextlib.suppress(ValueError):
@@ -95,16 +107,19 @@ def print_banner(
     state_dir: Path,
     dynamodb: str,
     moto: str,
+    client: MachineClient,
     cognito: LocalPool | None = None,
 ) -> None:
-    """The endpoints, the token file, and per route: method, path, function, scopes, and its curl line;
-    with a user pool, how to call the users API as a dashboard user."""
+    """The endpoints, the token file, the machine client, and per route: method, path, function,
+    scopes, and its curl line; with a user pool, how to call the users API as a dashboard user."""
     print(f"\nLocal API on {url} (template {display(template)})")
     print(f"DynamoDB Local {dynamodb} (data in {display(state_dir / 'dynamodb')})")
     print(f"moto {moto} (SQS, SSM, Secrets Manager)")
     if cognito is not None:
         print(f"Cognito {cognito.endpoint}, user pool {cognito.pool_id} (kept in {display(state_dir / 'cognito')})")
-    print(f"Token with every scope ({' '.join(all_scopes(routes))}) in {display(token_file)}\n")
+    print(f"Machine token with every scope ({' '.join(all_scopes(routes))}) in {display(token_file)}")
+    print(f"Machine client {client.client_id}, secret {client.client_secret} (in {display(state_dir / CLIENT_FILE)}):")
+    print(f"         {token_curl_line(url, client)}\n")
     path_width = max(len(route.path) for route in routes) if routes else 0
     function_width = max(len(route.function) for route in routes) if routes else 0
     samples = sample_requests(template.resolve().parent, state_dir)

@@ -4,7 +4,9 @@ For every request, as API Gateway's HTTP API does: match a route (404 `{"message
 otherwise), run the route's JWT authorizer (401/403), build the payload-2.0 event, invoke the
 route's function in its warm worker, and turn the result into the response; a function that fails
 or times out is 500 `{"message": "Internal Server Error"}`. Every response carries
-`apigw-requestid`, the event's requestId.
+`apigw-requestid`, the event's requestId, and every request leaves a line in the access log
+(local/access_log.py). `POST /oauth/token` is the local issuer's token endpoint (local/token_endpoint.py),
+what a machine client's issuer serves in production.
 
 asyncio and keep-alive: one event loop serves every connection and waits on the workers without a
 thread per request, which is what makes milliseconds per request possible on a small machine.
@@ -21,6 +23,7 @@ import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+from .access_log import AccessEntry
 from .authorizer import Forbidden, JwtAuthorizer, Unauthorized
 from .http_api import (
     BAD_REQUEST,
@@ -37,12 +40,15 @@ from .http_api import (
     json_answer,
     new_request_id,
 )
+from .token_endpoint import TOKEN_PATH
 from .worker_pool import FunctionError, WorkerPool
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
+    from .access_log import AccessLog
     from .template import Route
+    from .token_endpoint import TokenEndpoint
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # HTTP API's payload limit
 MAX_HEADER_BYTES = 64 * 1024
@@ -93,7 +99,8 @@ class Gateway:
         host: str = "127.0.0.1",
         port: int = 3000,
         allow_non_loopback: bool = False,
-        access_log: Callable[[str], None] | None = None,
+        access_log: AccessLog | None = None,
+        token_endpoint: TokenEndpoint | None = None,
     ) -> None:
         if not allow_non_loopback:
             ensure_loopback(host)
@@ -104,6 +111,7 @@ class Gateway:
         self.host = host
         self.port = port
         self.access_log = access_log
+        self.token_endpoint = token_endpoint
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
@@ -152,42 +160,61 @@ class Gateway:
 
     async def handle(self, request: HttpRequest) -> tuple[HttpResponse, str]:
         """The response API Gateway would send for `request`, and the request id."""
+        entry = AccessEntry(
+            request_id=new_request_id(),
+            source_ip=request.source_ip,
+            method=request.method,
+            path=request.path,
+            protocol=request.protocol,
+            user_agent=request.header("user-agent") or "",
+            started=time.time(),
+        )
         started = time.perf_counter()
-        request_id = new_request_id()
-        response, detail = await self._respond(request, request_id)
+        response = await self._respond(request, entry)
+        entry.status, entry.response_length = response.status, len(response.body)
+        entry.response_ms = (time.perf_counter() - started) * 1000
         if self.access_log is not None:
-            elapsed = (time.perf_counter() - started) * 1000
-            suffix = f" ({detail})" if detail else ""
-            self.access_log(
-                f'{request.source_ip} "{request.method} {request.target}" {response.status} '
-                f"{elapsed:.1f} ms {request_id}{suffix}"
-            )
-        return response, request_id
+            self.access_log.write(entry)
+        return response, entry.request_id
 
-    async def _respond(self, request: HttpRequest, request_id: str) -> tuple[HttpResponse, str]:
+    async def _respond(self, request: HttpRequest, entry: AccessEntry) -> HttpResponse:
+        if self.token_endpoint is not None and request.method == "POST" and request.path == TOKEN_PATH:
+            entry.route_key = f"POST {TOKEN_PATH}"
+            response, entry.integration_error = self.token_endpoint.answer(request)
+            return response
         found = self.router.match(request.method, request.path)
         if found is None:
-            return json_answer(NOT_FOUND), "no route"
+            return json_answer(NOT_FOUND)
         route, path_parameters = found
+        entry.route_key = route.route_key
         authorizer = None
         if route.authorized:
             try:
                 checks = self.authorizers.get(route.authorizer or "", self.authorizer)
                 authorizer = checks.authorize(request.header("authorization"), route.scopes).as_event()
             except Unauthorized as reason:
-                return json_answer(UNAUTHORIZED), f"authorizer: {reason}"
+                entry.authorizer_error = str(reason)
+                return json_answer(UNAUTHORIZED)
             except Forbidden as reason:
-                return json_answer(FORBIDDEN), f"authorizer: {reason}"
+                entry.authorizer_error = str(reason)
+                return json_answer(FORBIDDEN)
         host = request.header("host") or f"{self.host}:{self.port}"
-        event = build_event(request, route, path_parameters, request_id, authorizer, host.split(":", 1)[0])
+        event = build_event(request, route, path_parameters, entry.request_id, authorizer, host.split(":", 1)[0])
+        started = time.perf_counter()
         try:
             result = await self.pool.invoke_async(route.function, event)
-            return http_response(result), ""
+            response = http_response(result)
+            entry.integration_status = 200
+            return response
         except FunctionError as error:
-            return json_answer(INTERNAL_ERROR), f"{route.function}: {error}"
+            entry.integration_status, entry.integration_error = 200, f"{route.function}: {error}"
+            return json_answer(INTERNAL_ERROR)
         except ValueError as error:
             self.pool.pools[route.function].log.write(f"malformed Lambda proxy response: {error}")
-            return json_answer(INTERNAL_ERROR), f"{route.function}: {error}"
+            entry.integration_status, entry.integration_error = 200, f"{route.function}: {error}"
+            return json_answer(INTERNAL_ERROR)
+        finally:
+            entry.integration_ms = (time.perf_counter() - started) * 1000
 
 
 async def _read_request(reader: asyncio.StreamReader, source_ip: str) -> HttpRequest:

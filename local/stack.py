@@ -3,8 +3,10 @@
 One foreground process tree, started in order and stopped in reverse: DynamoDB Local (data under
 `.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager), the template's
 resources created where missing, one warm worker per function, the SQS event sources, and the
-gateway. Once serving it writes a token with every scope of the template to `.local/dev-token` and
-prints where everything is (local/banner.py).
+gateway (with the local issuer's token endpoint, `POST /oauth/token`, for the development machine
+client whose secret it keeps in `.local/machine-client.json`). Once serving it writes a machine
+token with every scope of the template to `.local/dev-token` and prints where everything is
+(local/banner.py). Every request leaves a JSON line in `.local/logs/access.log`.
 Ctrl-C or SIGTERM stops everything it started; no child outlives it and the port is freed.
 """
 
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import aws
+from .access_log import ACCESS_LOG_FILE, AccessLog
 from .authorizer import JwtAuthorizer, LocalIssuer, published_keys
 from .banner import all_scopes, print_banner
 from .cognito_emulator import CognitoEmulator
@@ -31,10 +34,12 @@ from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, ensure_demo_
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
+from .machine_client import CLIENT_FILE, development_client
 from .moto_server import MotoServer
 from .paths import STATE_DIR, TEMPLATE
 from .resources import create_resources
 from .template import Route, Template
+from .token_endpoint import TOKEN_PATH, TokenEndpoint
 from .worker_pool import DEFAULT_CONCURRENCY, WorkerPool
 
 if TYPE_CHECKING:
@@ -93,6 +98,8 @@ class Stack:
         )
         self.pool_of_users: LocalPool | None = None
         self.issuer = LocalIssuer(self.state_dir)
+        self.client = development_client(self.state_dir)
+        self.access_log: AccessLog | None = None
         self.aws_environment: dict[str, str] = {}
         self.pool: WorkerPool | None = None
         self.gateway: Gateway | None = None
@@ -155,6 +162,9 @@ class Stack:
         )
         await self.pool.start(warm=True)
         routes = template.routes()
+        log_path = self.state_dir / "logs" / ACCESS_LOG_FILE
+        echo = None if self.args.quiet else _print
+        self.access_log = AccessLog(template.access_log_format(), log_path, echo=echo)
         self.gateway = Gateway(
             routes,
             self.pool,
@@ -163,7 +173,8 @@ class Stack:
             host=self.args.host,
             port=self.args.port,
             allow_non_loopback=self.args.allow_non_loopback,
-            access_log=None if self.args.quiet else _print,
+            access_log=self.access_log,
+            token_endpoint=TokenEndpoint(self.issuer, self.client, all_scopes(routes)),
         )
         port = await self.gateway.start()
         self.sources = await asyncio.to_thread(_start_event_sources, template, self.pool, self.moto.endpoint or "")
@@ -176,7 +187,8 @@ class Stack:
     def _write_dev_token(self, routes: list[Route]) -> Path:
         token_file = self.state_dir / "dev-token"
         token_file.touch(mode=0o600)
-        token_file.write_text(self.issuer.mint(all_scopes(routes), lifetime_s=DEV_TOKEN_LIFETIME_S) + "\n")
+        token = self.issuer.mint(all_scopes(routes), self.client.claims(), DEV_TOKEN_LIFETIME_S)
+        token_file.write_text(token + "\n")
         return token_file
 
     def _announce(self, routes: list[Route], url: str, token_file: Path) -> None:
@@ -189,6 +201,7 @@ class Stack:
             dynamodb=self.dynamodb.endpoint,
             moto=self.moto.endpoint or "",
             cognito=self.pool_of_users,
+            client=self.client,
         )
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
@@ -198,6 +211,8 @@ class Stack:
             "dynamodb": self.dynamodb.endpoint,
             "moto": self.moto.endpoint,
             "token_file": str(token_file),
+            "token_url": f"{url}{TOKEN_PATH}",
+            "machine_client_file": str(self.state_dir / CLIENT_FILE),
             "worker_pids": self.pool.pids() if self.pool else [],
             "values": self.values,
             "aws_environment": self.aws_environment,
@@ -214,6 +229,8 @@ class Stack:
             await asyncio.to_thread(source.stop)
         if self.pool is not None:
             await self.pool.stop()
+        if self.access_log is not None:
+            self.access_log.close()
 
     def stop_services(self) -> None:
         (self.state_dir / RUNNING_POOL_FILE).unlink(missing_ok=True)

@@ -218,6 +218,14 @@ class Template:
                 )
         return mappings
 
+    def access_log_format(self) -> str | None:
+        """The HTTP API's access log format (`AccessLogSettings.Format`), or None when it logs no access."""
+        for resource in self.resources.values():
+            if resource.get("Type") == "AWS::Serverless::HttpApi":
+                log_format = (resource.get("Properties", {}).get("AccessLogSettings") or {}).get("Format")
+                return str(self.resolve(log_format)) if log_format else None
+        return None
+
     def _api_auth(self) -> dict[str, Any]:
         for resource in self.resources.values():
             if resource.get("Type") == "AWS::Serverless::HttpApi":
@@ -250,7 +258,7 @@ class Template:
                         path=props["Path"],
                         function=function.logical_id,
                         authorized=authorizer not in (None, "NONE"),
-                        scopes=tuple(auth.get("AuthorizationScopes", [])),
+                        scopes=tuple(str(scope) for scope in self.resolve(auth.get("AuthorizationScopes", []))),
                         authorizer=None if authorizer in (None, "NONE") else str(authorizer),
                     )
                 )

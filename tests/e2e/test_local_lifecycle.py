@@ -121,3 +121,15 @@ def _curl_lines(console: str) -> dict[str, str]:
             found[route_key] = line.strip()
             route_key = ""
     return found
+
+
+def test_the_printed_token_line_gets_a_machine_token(local_stack) -> None:
+    console = (local_stack.state_dir / "stack.out").read_text()
+    (line,) = [
+        line.strip() for line in console.splitlines() if line.strip().startswith("curl ") and "/oauth/token" in line
+    ]
+
+    completed = subprocess.run(["bash", "-c", line], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+
+    token = json.loads(completed.stdout)["access_token"]
+    assert local_stack.request("GET", "/custom-data", token=token).status == 200

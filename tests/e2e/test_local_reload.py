@@ -140,9 +140,10 @@ def test_the_printed_curl_lines_work_as_printed(copied: tuple[Path, RunningStack
     root, stack = copied
     console = (root / "state" / "stack.out").read_text()
     lines = [line.strip() for line in console.splitlines() if line.strip().startswith("curl ")]
-    assert len(lines) == 1  # one route in this template, one ready line
-    assert f"{stack.url}/hooks/access" in lines[0]
-    completed = subprocess.run(["bash", "-c", lines[0]], capture_output=True, text=True, timeout=30, check=True)
+    assert len(lines) == 2  # the machine client's token, then one route in this template
+    assert f"{stack.url}/oauth/token" in lines[0]
+    assert f"{stack.url}/hooks/access" in lines[1]
+    completed = subprocess.run(["bash", "-c", lines[1]], capture_output=True, text=True, timeout=30, check=True)
     answer = json.loads(completed.stdout)
     assert answer != {"message": "Unauthorized"}
     assert "requestId" in answer or "allowed" in answer  # the function itself answered
