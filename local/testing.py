@@ -17,6 +17,8 @@ drive this project locally, and the one place they import it from.
   `Dashboard` (calls it as API Gateway would), `api_event`, `token_claims`, `FaultyClient`.
 - Cold starts: `cold_command`, the interpreter a function's cold start runs in, and
   `starts_without_aws_sdk`, which functions must start without boto3.
+- What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
+  `role_statements` (the IAM statements of a function's role, its managed policies included).
 
 pytest fixtures live in the tests' conftest.py files and call into this module. It imports boto3
 and the layer (dahooks) only when a function here needs them.
@@ -857,3 +859,53 @@ def cold_command(function: Function | None, code: str | None = None) -> tuple[li
     env["AWS_LAMBDA_FUNCTION_NAME"] = function.logical_id
     module = function.handler.rpartition(".")[0]
     return [sys.executable, "-c", f"import {module}\n{code or ''}"], env, str(function.code_uri)
+
+
+# --------------------------------------------------------------------------- what CloudFormation gets
+
+# What `sam deploy --guided` would ask for: the parameters without a default.
+DEPLOY_PARAMETERS = {"JwtIssuer": "https://tenant.example.auth0.com/", "JwtAudience": "urn:delegated-admin-hooks"}
+
+
+def sam_rendered_template(parameters: dict[str, str] | None = None, template: Path | None = None) -> dict[str, Any]:
+    """template.yaml as the SAM translator hands it to CloudFormation: roles, policies, the API's
+    definition. Code locations become S3 URIs, as `sam deploy` makes them; nothing is uploaded."""
+    import copy
+
+    from samtranslator.translator.transform import transform
+
+    from .environment import temporary_environment
+    from .template import load_template
+
+    document = copy.deepcopy(load_template(template or ROOT / "template.yaml"))
+    for resource in document["Resources"].values():
+        properties = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(properties.get(key), str):
+                properties[key] = f"s3://deployment-bucket/{properties[key].strip('/')}"
+
+    class NoManagedPolicies:  # the translator would look AWS managed policies up by name: none are used so
+        def load(self) -> dict[str, str]:
+            return {}
+
+    with temporary_environment({"AWS_DEFAULT_REGION": aws.REGION}):
+        rendered: dict[str, Any] = transform(document, {**DEPLOY_PARAMETERS, **(parameters or {})}, NoManagedPolicies())
+    return rendered
+
+
+def role_statements(rendered: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    """Every IAM statement of `function`'s role: inline policies and the template's own managed policies."""
+    resources = rendered["Resources"]
+    role_ref = resources[function]["Properties"]["Role"]
+    role = resources[role_ref["Fn::GetAtt"][0]]["Properties"]
+    documents = [policy["PolicyDocument"] for policy in role.get("Policies", [])]
+    documents += [
+        resources[arn["Ref"]]["Properties"]["PolicyDocument"]
+        for arn in role.get("ManagedPolicyArns", [])
+        if isinstance(arn, dict) and "Ref" in arn
+    ]
+    statements: list[dict[str, Any]] = []
+    for document in documents:
+        found = document["Statement"]
+        statements.extend(found if isinstance(found, list) else [found])
+    return statements
