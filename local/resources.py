@@ -3,10 +3,11 @@
 DynamoDB tables go to DynamoDB Local (through `local.dynamodb_local.create_tables`, which reads keys
 and TTL from the template); SQS queues (with their attributes and RedrivePolicy, dead-letter queues
 first), Secrets Manager secrets and SSM parameters go to moto. Everything is created only when
-missing, so a restart keeps what a previous run stored. A secret's value comes from
-`.local/secrets.json` when that file names it (`{"secret name": {...value...}}`, kept out of git),
-else from the template's SecretString, else one generated as its GenerateSecretString asks (a
-random string of its length and characters, as CloudFormation makes it), else `{}`.
+missing, so a restart keeps what a previous run stored. A secret is named as the template names it,
+or else by its logical id (CloudFormation would add a random suffix); its value comes from
+`.local/secrets.json` when that file has that name (`{"RegistrationSecret": {...value...}}`, kept
+out of git), else from the template's SecretString, else one generated as its GenerateSecretString
+asks (a random string of its length and characters, as CloudFormation makes it), else `{}`.
 
 `create_resources` returns the values `Template(values=...)` needs to resolve `!Ref X` and
 `!GetAtt X.Attr` in the functions' environment: table names, queue URLs and ARNs, secret ARNs.
@@ -39,7 +40,12 @@ _QUEUE_ATTRIBUTES = (
 
 
 def _of_type(template: Template, kind: str) -> dict[str, dict[str, Any]]:
-    return {name: resource for name, resource in template.resources.items() if resource.get("Type") == kind}
+    """The template's resources of `kind` that its conditions create (`Condition: X` with X false: none)."""
+    return {
+        name: resource
+        for name, resource in template.resources.items()
+        if resource.get("Type") == kind and ("Condition" not in resource or template.condition(resource["Condition"]))
+    }
 
 
 def create_resources(template: Template, dynamodb_endpoint: str, moto_endpoint: str, state_dir: Path) -> dict[str, Any]:

@@ -447,6 +447,7 @@ class RegistrationStack:
     queue_url: str = ""
     dead_letter_url: str = ""
     secret_name: str = ""
+    secret_arn: str = ""
     functions: dict[str, Function] = field(default_factory=dict)
     handlers: dict[str, Handler] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
@@ -462,13 +463,14 @@ class RegistrationStack:
             Attributes={"VisibilityTimeout": str(self.visibility_timeout), "RedrivePolicy": json.dumps(redrive)},
         )["QueueUrl"]
         self.secret_name = f"delegated-admin-hooks/{name}"
-        self.secrets_client().create_secret(Name=self.secret_name, SecretString=json.dumps(self.secrets))
+        created = self.secrets_client().create_secret(Name=self.secret_name, SecretString=json.dumps(self.secrets))
+        self.secret_arn = created["ARN"]  # an existing secret, as the RegistrationSecretArn parameter gives it
         template = Template(
             values={
                 "Table": self.table,
                 "RegistrationQueue": self.queue_url,
                 "RegistrationDeadLetterQueue": self.dead_letter_url,
-                "RegistrationSecretName": self.secret_name,
+                "RegistrationSecretArn": self.secret_arn,
                 "RegistrationRetryBaseSeconds": self.retry_base_seconds,
                 "RegistrationMaxReceiveCount": self.max_receive_count,
                 "RegistrationDeliveryIntervalSeconds": 0,

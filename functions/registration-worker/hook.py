@@ -1,8 +1,8 @@
 """Post User Registration hook: announce every new user in a Slack channel.
 
 The original documentation's Slack sample, ported. Its signature is the original's
-`hook(user, context)` (or `hook(user, context, cb)`); `context["secrets"]` is the secret named by
-the stack's `RegistrationSecretName` parameter, and the channel is the `SlackChannel` parameter.
+`hook(user, context)` (or `hook(user, context, cb)`); `context["secrets"]` is the stack's
+registration secret (output `RegistrationSecretArn`), and the channel is the `SlackChannel` parameter.
 
 Unlike the original, which fired the request and returned, this waits for Slack's answer and
 raises when the post failed: the registration is then retried with back-off, and after the last

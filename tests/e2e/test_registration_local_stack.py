@@ -10,14 +10,13 @@ import json
 import time
 
 from local.paths import TEMPLATE
-from local.template import Template
 from local.testing import SlackReceiver, load_event, start_stack
 
 
 def test_a_registration_posted_to_the_local_stack_reaches_the_receiver_once(tmp_path):
-    secret_name = Template().values["RegistrationSecretName"]
     with SlackReceiver(fail_first=1) as slack:
-        (tmp_path / "secrets.json").write_text(json.dumps({secret_name: {"SLACK_HOOK": slack.url}}))
+        # The stack's own secret: no fixed name in the template, so locally its logical id.
+        (tmp_path / "secrets.json").write_text(json.dumps({"RegistrationSecret": {"SLACK_HOOK": slack.url}}))
         # A 2 s retry back-off, not the deployed minute: the test waits for the retry.
         stack = start_stack(TEMPLATE, tmp_path, "--quiet", "--parameter-overrides", "RegistrationRetryBaseSeconds=2")
         try:

@@ -163,3 +163,36 @@ def test_the_api_writes_its_access_log_with_retention_in_a_format_the_local_gate
         log_format
     )
     assert set(log_format.values()) <= set(local_variables)
+
+
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-from-a-deleted-stack-AbCdEf"
+
+
+def test_the_registration_secret_has_no_fixed_name_so_a_redeploy_never_collides_with_a_kept_one(rendered) -> None:
+    (secret,) = [r for r in rendered["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
+
+    assert "Name" not in secret["Properties"]
+    assert secret["DeletionPolicy"] == "Retain"  # its webhook URLs outlive the stack
+    assert secret["Condition"] == "CreatesRegistrationSecret"
+
+
+def test_the_worker_reads_the_stacks_secret_by_arn_or_an_existing_one_given_as_a_parameter() -> None:
+    created = Template(values={"RegistrationSecret": "arn:local:created"}).functions()["RegistrationWorkerFunction"]
+    existing = Template(values={"RegistrationSecretArn": SECRET_ARN}).functions()["RegistrationWorkerFunction"]
+
+    assert created.environment["REGISTRATION_SECRET_ARN"] == "arn:local:created"
+    assert existing.environment["REGISTRATION_SECRET_ARN"] == SECRET_ARN
+    assert Template(values={"RegistrationSecretArn": SECRET_ARN}).condition("CreatesRegistrationSecret") is False
+
+
+def test_with_an_existing_secret_the_worker_may_read_that_one(rendered) -> None:
+    reads = [
+        statement
+        for statement in role_statements(rendered, "RegistrationWorkerFunction")
+        if "secretsmanager:GetSecretValue" in _listed(statement["Action"])
+    ]
+
+    (statement,) = reads
+    assert statement["Resource"]["Fn::Sub"][1]["secretArn"] == {
+        "Fn::If": ["CreatesRegistrationSecret", {"Ref": "RegistrationSecret"}, {"Ref": "RegistrationSecretArn"}]
+    }

@@ -1,6 +1,7 @@
 """`context["secrets"]`: the webtask secrets of the original, read from AWS Secrets Manager.
 
-One secret, named by the `REGISTRATION_SECRET_NAME` variable, holding a JSON object
+One secret, whose ARN is the `REGISTRATION_SECRET_ARN` variable (the stack's own secret, or one
+given as the `RegistrationSecretArn` parameter), holding a JSON object
 (`{"SLACK_HOOK": "https://hooks.slack.com/services/..."}`). Read through Powertools parameters,
 which caches it in the warm container for `REGISTRATION_SECRETS_MAX_AGE_SECONDS` (300 by default):
 a batch of registrations costs one Secrets Manager call, not one per registration, and a rotated
@@ -33,8 +34,9 @@ class Secrets:
 
     @property
     def name(self) -> str:
+        """The secret's id: its ARN as the stack passes it (or a name, which Secrets Manager takes too)."""
         if self._name is None:
-            self._name = config.env_str(settings.SECRET_NAME)
+            self._name = config.env_str(settings.SECRET_ARN)
         return self._name
 
     def _secrets_provider(self) -> SecretsProvider:
