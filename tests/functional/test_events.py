@@ -140,14 +140,13 @@ def test_real_answer_to_every_hook_fixture_matches_the_document(name, invoke, ta
 
 
 @pytest.fixture
-def env_vars(tmp_path: Path, registration_queue: str) -> Path:
-    """An `--env-vars` file pointing the functions at the session's local table and queue."""
+def env_vars(tmp_path: Path, registration_queue: str, dynamodb_endpoint: str, moto_endpoint: str) -> Path:
+    """An `--env-vars` file pointing the functions at the session's local table and queue: without a
+    running stack the invoker reaches no endpoint but those a file like this names."""
     path = tmp_path / "env.json"
-    path.write_text(
-        json.dumps(
-            {"Parameters": {"TABLE_NAME": os.environ["TABLE_NAME"], "REGISTRATION_QUEUE_URL": registration_queue}}
-        )
-    )
+    local = {"AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint, "AWS_ENDPOINT_URL_SQS": moto_endpoint}
+    names = {"TABLE_NAME": os.environ["TABLE_NAME"], "REGISTRATION_QUEUE_URL": registration_queue}
+    path.write_text(json.dumps({"Parameters": {**names, **local}}))
     return path
 
 
