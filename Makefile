@@ -34,7 +34,7 @@ TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS P
 unexport $(TYPED_VARIABLES)
 quoted = '$(subst ','\'',$(value $(1)))'
 
-.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench sam-check validate build clean
+.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench sam-check validate build clean dynamodb-launcher
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,7 +66,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test: install node_modules/.installed lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
+# The launcher that keeps DynamoDB Local on 127.0.0.1 (local/LoopbackDynamoDBLocal.java), compiled with
+# javac against the installed jar into .local/dynamodb-launcher/ (again only for a new jar or source).
+dynamodb-launcher: install node_modules/.installed
+	@$(PY) -m local.dynamodb_local
+
+test: install node_modules/.installed dynamodb-launcher lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
 
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java; under 30 s)
@@ -86,7 +91,7 @@ invoke: install ## run FUNCTION with EVENT as `sam local invoke -e` would, witho
 	@$(PY) -m local.invoke $(call quoted,FUNCTION) $(call quoted,EVENT) \
 		$(if $(value AWS),--aws) $(if $(value ENV_VARS),--env-vars $(call quoted,ENV_VARS))
 
-run: install node_modules/.installed ## start the local stack on http://127.0.0.1:3000 (PORT=... to change)
+run: install node_modules/.installed dynamodb-launcher ## start the local stack on http://127.0.0.1:3000 (PORT=... to change)
 	@PORT=$(call quoted,PORT) HOST=$(call quoted,HOST) ALLOW_NON_LOOPBACK=$(call quoted,ALLOW_NON_LOOPBACK) $(PY) -m local.stack
 
 # USER only counts when given on the command line: the environment's USER is the login name (and only
@@ -103,7 +108,7 @@ logs: ## follow one function's log: make logs FUNCTION=AccessFunction
 	@test -n $(call quoted,FUNCTION) || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }
 	@$(PY) -m local.function_logs $(call quoted,FUNCTION)
 
-bench: install node_modules/.installed ## print the performance figures (and write them to .local/bench.json)
+bench: install node_modules/.installed dynamodb-launcher ## print the performance figures (and write them to .local/bench.json)
 	$(PY) -m bench $(if $(value ONLY),$(call quoted,ONLY))
 
 $(SAM_VENV)/.installed: requirements/sam.txt

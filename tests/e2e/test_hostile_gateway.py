@@ -96,15 +96,9 @@ def test_hostile_body_gets_its_answer_and_the_stack_serves_the_next_request(host
 
 
 def _dynamodb_local_pid(stack: RunningStack) -> int:
-    port = stack.ready["dynamodb"].rsplit(":", 1)[1]
-    for pid in stack.descendants():
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if "DynamoDBLocal" in command and port in command:
-            return pid
-    raise AssertionError(f"no DynamoDB Local process on port {port} below the stack")
+    pid = int(stack.ready["dynamodb_pid"])
+    assert pid in stack.descendants(), f"DynamoDB Local ({pid}) is not below the stack"
+    return pid
 
 
 def test_dynamodb_local_stopped_mid_run_is_503_and_the_stack_serves_the_next_request(hostile_stack):
