@@ -140,8 +140,9 @@ def test_a_blocked_users_token_is_refused_and_their_record_is_not_kept(clock):
         claims(token_use="id"),  # an ID token also carries the app client as its audience
         claims(username=""),  # a machine's (client credentials) token names no user
         {"sub": "machine-client", "token_use": "access", "client_id": "machine-client"},
+        claims(gty="client-credentials"),  # whatever else it carries, a client-credentials grant is a machine's
     ],
-    ids=["id-token", "empty-username", "client-credentials"],
+    ids=["id-token", "empty-username", "client-credentials", "auth0-client-credentials"],
 )
 def test_tokens_that_name_no_dashboard_user_are_refused_before_any_directory_read(clock, token):
     directory = Directory(kelly=KELLY)

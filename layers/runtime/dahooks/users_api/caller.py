@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..callers import is_machine
 from ..exceptions import NotFoundError, UnauthorizedError
 from .roles import GROUPS_CLAIM, Role, groups_of, role_of
 
@@ -74,7 +75,7 @@ class ActingUsers:
     def caller(self, claims: Mapping[str, Any]) -> Caller:
         """The caller the verified `claims` name; `UnauthorizedError` when they name nobody who may act."""
         username = str(claims.get(USERNAME_CLAIM) or "")
-        if claims.get(TOKEN_USE_CLAIM) != "access" or not username:
+        if claims.get(TOKEN_USE_CLAIM) != "access" or not username or is_machine(claims):
             raise UnauthorizedError(NOT_A_USER_TOKEN)
         issued = _number(claims.get("iat"))
         user = self._record(username, _number(claims.get("exp")))
