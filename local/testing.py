@@ -866,7 +866,12 @@ def cold_command(function: Function | None, code: str | None = None) -> tuple[li
 # --------------------------------------------------------------------------- what CloudFormation gets
 
 # What `sam deploy --guided` would ask for: the parameters without a default.
-DEPLOY_PARAMETERS = {"JwtIssuer": "https://tenant.example.auth0.com/", "JwtAudience": "urn:delegated-admin-hooks"}
+DEPLOY_PARAMETERS = {
+    "JwtIssuer": "https://tenant.example.auth0.com/",
+    "JwtAudience": "urn:delegated-admin-hooks",
+    "UserPoolId": "eu-west-1_AbCdEf123",
+    "UserPoolClientId": "dashboardclient",
+}
 
 
 def sam_rendered_template(parameters: dict[str, str] | None = None, template: Path | None = None) -> dict[str, Any]:

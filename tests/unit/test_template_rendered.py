@@ -14,6 +14,7 @@ import pytest
 
 from dahooks.registration import idempotency, kept
 from dahooks.storage import cache, custom_data
+from dahooks.users_api import audit
 from local.access_log import AccessEntry
 from local.template import Template
 from local.testing import role_statements, sam_rendered_template
@@ -23,13 +24,14 @@ KEYED_ACTIONS = (GET, QUERY, PUT, UPDATE, DELETE)
 # Actions no partition condition limits (Scan reads every partition) or that no function needs.
 UNKEYED_ACTIONS = ("Scan", "BatchGetItem", "BatchWriteItem", "PartiQLSelect", "PartiQLUpdate", "DeleteTable")
 OTHER_PARTITION = "someone-elses-partition"
+AUDIT_OF_KELLY = f"{audit.USER_PK_PREFIX}kelly"
 PARTITIONS = (
     custom_data.PK,
     cache.PK,
     idempotency.PARTITION,
     kept.PARTITION,
-    "audit",
-    "audit#user#kelly",
+    audit.LOG_PK,
+    AUDIT_OF_KELLY,
     OTHER_PARTITION,
 )
 
@@ -46,6 +48,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "CustomDataFunction": {custom_data.PK: {GET, QUERY, PUT, DELETE}},
     "PostUserRegistrationFunction": {kept.PARTITION: {PUT}},
     "RegistrationWorkerFunction": {idempotency.PARTITION: {GET, PUT, UPDATE, DELETE}, kept.PARTITION: {QUERY, DELETE}},
+    # The hooks it runs in process, and the audit log: the whole log's partition and each user's.
+    "UsersFunction": {**HOOK_ACCESS, audit.LOG_PK: {PUT, UPDATE, QUERY}, AUDIT_OF_KELLY: {PUT, UPDATE, QUERY}},
 }
 
 
@@ -169,9 +173,10 @@ SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-from-a-d
 
 
 def test_the_registration_secret_has_no_fixed_name_so_a_redeploy_never_collides_with_a_kept_one(rendered) -> None:
-    (secret,) = [r for r in rendered["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
+    secrets = [r for r in rendered["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
+    secret = rendered["Resources"]["RegistrationSecret"]
 
-    assert "Name" not in secret["Properties"]
+    assert not [other for other in secrets if "Name" in other["Properties"]]
     assert secret["DeletionPolicy"] == "Retain"  # its webhook URLs outlive the stack
     assert secret["Condition"] == "CreatesRegistrationSecret"
 

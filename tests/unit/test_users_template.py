@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import dahooks.directory.cognito as cognito_adapter
-from dahooks.storage import cache, custom_data
 from dahooks.users_api import audit
 from local.paths import ROOT
 from local.template import load_template
@@ -44,14 +43,11 @@ def test_cognito_actions_are_on_the_configured_pool_only():
     assert resource == {"Fn::Sub": pool}
 
 
-def test_table_access_is_limited_to_the_partitions_the_function_uses():
-    rules = statements()
-    reads = rules["HooksReadCustomDataAndCache"]["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
-    writes = rules["HooksWriteCacheItems"]["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
-    audit_keys = rules["AuditLog"]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+def test_table_access_is_the_hooks_and_the_audit_logs_partitions():
+    # Which partition each function may touch, the users function's included, is test_template_rendered.py's.
+    audit_keys = statements()["AuditLog"]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
 
-    assert set(reads) == {custom_data.PK, cache.PK}
-    assert writes == [cache.PK]
+    assert {"Ref": "HookStoragePolicy"} in USERS["Policies"]
     assert audit_keys == [audit.LOG_PK, audit.USER_PK_PREFIX + "*"]
 
 
