@@ -113,3 +113,11 @@ hook_results = (
     )
     | st.fixed_dictionaries({"useCanonicalDomain": json_values})
 )
+
+# Pieces of hostile searches: operators, brackets, quotes, escapes, fields, wildcards, ranges, regexes.
+SEARCH_TOKENS = [
+    "*", "?", ")", "(", " OR ", " AND ", "NOT ", "-", "+", '"', "\\", ":", "[", "]", "{", "}", " TO ", "/", "~", "^",
+    "name", "email", "app_metadata.department", "_exists_", "user_id", "blocked", "Finance", "HR", "kel", "Kelly",
+    "true", " ", "||", "&&", "!",
+]  # fmt: skip
+hostile_searches = st.lists(st.sampled_from(SEARCH_TOKENS), max_size=14).map("".join)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
 
 from dahooks.exceptions import HookFailedError, InvalidSearchError
 from dahooks.lucene import field_equals, phrase, restrict
 from dahooks.search import And, Pattern, Term, parse, to_lucene
 from dahooks.search.query import conjuncts
+from tests.hostile_fixtures.strategies import hostile_searches
 
 FILTER = field_equals("app_metadata.department", "Finance")
 FINANCE = Term("app_metadata.department", Pattern(("Finance",)))
@@ -114,15 +114,8 @@ def test_the_text_reads_back_as_the_same_tree(text: str) -> None:
     assert parse(to_lucene(query)) == query
 
 
-# Pieces of hostile searches: operators, brackets, quotes, escapes, fields, wildcards, ranges, regexes.
-TOKENS = [
-    "*", "?", ")", "(", " OR ", " AND ", "NOT ", "-", "+", '"', "\\", ":", "[", "]", "{", "}", " TO ", "/", "~", "^",
-    "name", "app_metadata.department", "_exists_", "Finance", "kel", " ", "||", "&&", "!",
-]  # fmt: skip
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join))
+@given(hostile_searches)
 def test_any_search_is_refused_or_keeps_the_filter_as_a_conjunct(search: str) -> None:
     try:
         text = restrict(search, FILTER)

@@ -31,6 +31,7 @@ from dahooks.search import (
     restrict,
 )
 from dahooks.search.matching import SearchSemantics
+from tests.hostile_fixtures.strategies import hostile_searches
 
 from .fake_listing import FakeListing, make_user
 
@@ -69,16 +70,9 @@ USERS = [
     for index in range(45)
 ]
 
-# Pieces of hostile searches: operators, brackets, quotes, escapes, fields, wildcards, ranges, regexes.
-TOKENS = [
-    "*", "?", ")", "(", " OR ", " AND ", "NOT ", "-", "+", '"', "\\", ":", "[", "]", "{", "}", " TO ", "/", "~", "^",
-    "name", "email", "app_metadata.department", "_exists_", "user_id", "blocked", "Finance", "HR", "kel", "Kelly",
-    "true", " ", "||", "&&", "!",
-]  # fmt: skip
-
 
 @PROPERTY_EXAMPLES
-@given(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join))
+@given(hostile_searches)
 def test_a_search_never_lists_a_user_outside_the_filter(search: str) -> None:
     try:
         query = restrict(search, FILTER)
