@@ -1,4 +1,4 @@
-"""Every error the runtime raises, each with the HTTP status and code it becomes at the edge (§4)."""
+"""Every error the runtime raises, each with the HTTP status and code it becomes at the edge."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Lambda handler every synchronous hook function shares: event in, §4 response out.
+"""The Lambda handler every synchronous hook function shares: event in, the documented response out.
 
 `functions/<hook>/app.py` is one line of wiring around `HookFunction`; everything between API
 Gateway's event and the hook (parsing, validation, the ctx, the deadline, result checking, error
@@ -47,7 +47,7 @@ class HookFunction:
         self.hook_type = hook if isinstance(hook, HookType) else hook_type(hook)
         self.hook_name = self.hook_type.name
         self.loaded = LoadedHook.load(self.hook_type, hook_path)
-        # Custom data and the cache (§5): built on a hook's first ctx.read/write/update/cache.
+        # Custom data and the cache: built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = margin_seconds()
         self._handle = with_invocation_context(self._respond)

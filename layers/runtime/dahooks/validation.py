@@ -16,7 +16,7 @@ from .exceptions import InvalidRequestError, PayloadTooLargeError
 
 MAX_BODY_BYTES = 1024 * 1024
 
-# §1: the exact action strings the dashboard sends to the access hook.
+# The exact action strings the dashboard sends to the access hook.
 ACCESS_ACTIONS = frozenset(
     {
         "read:user",
@@ -85,7 +85,7 @@ def expect(value: Any, kind: type, field: str, *, optional: bool = True) -> Any:
 
 
 def validate_envelope(body: dict[str, Any]) -> None:
-    """The fields every hook request may carry (§4), checked for type."""
+    """The fields every hook request may carry, checked for type."""
     request = expect(body.get("request"), dict, "request")
     if request is not None:
         expect(request.get("user"), dict, "request.user")
