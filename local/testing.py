@@ -859,7 +859,7 @@ def cold_command(function: Function | None, code: str | None = None) -> tuple[li
         return [sys.executable, "-c", f"{BASELINE_IMPORT}\n{code or ''}"], env, str(ROOT)
     env.update(function.environment)
     env["AWS_LAMBDA_FUNCTION_NAME"] = function.logical_id
-    module = function.handler.rpartition(".")[0]
+    module = function.handler.rpartition(".")[0].replace("/", ".")  # Lambda takes users/app.handler too
     return [sys.executable, "-c", f"import {module}\n{code or ''}"], env, str(function.code_uri)
 
 
