@@ -26,7 +26,7 @@ from typing import Any
 from local.lambda_runtime import context_for, load_handler
 from local.paths import EVENTS
 from local.template import Function, Template
-from local.testing import cold_command, starts_without_aws_sdk
+from local.testing import DEPLOY_PARAMETERS, cold_command, starts_without_aws_sdk
 
 from .figures import Figure, logs_to_devnull, median, percentile
 
@@ -156,5 +156,5 @@ def cold_figures(template: Template) -> list[Figure]:
 
 
 def run() -> list[Figure]:
-    template = Template()
+    template = Template(values=DEPLOY_PARAMETERS)  # the users function reads its pool's id at start
     return [*warm_figures(template), *cold_figures(template)]
