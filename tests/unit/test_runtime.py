@@ -55,6 +55,23 @@ def test_malformed_body_is_400_naming_the_field(tmp_path, raw, field):
     assert body["message"].startswith(field)
 
 
+@pytest.mark.parametrize("method", ["create", "reset_password", "verify_email", "block_user"])
+def test_custom_domain_hook_gets_the_operation_the_extension_names_as_its_method(tmp_path, method):
+    source = f"def hook(ctx): return {{'useCanonicalDomain': True}} if ctx.method == {method!r} else {{}}"
+    function = hook_from_source(tmp_path, "custom-domain", source)
+
+    assert call_hook(function, {"method": method}) == (200, {"useCanonicalDomain": True})
+
+
+@pytest.mark.parametrize("method", ["Reset-Password", "a" * 65, "", "drop table"])
+def test_custom_domain_method_that_is_no_operation_name_is_400(tmp_path, method):
+    function = hook_from_source(tmp_path, "custom-domain", "def hook(ctx): return {}")
+
+    body = assert_error(call_hook(function, {"method": method}), 400, "InvalidRequest")
+
+    assert body["field"] == "method"
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import defaults, results
 from .exceptions import HookError
-from .validation import validate_access, validate_envelope, validate_write
+from .validation import validate_access, validate_custom_domain, validate_envelope, validate_write
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -90,6 +90,7 @@ SETTINGS = HookType(
 CUSTOM_DOMAIN = HookType(
     name="custom-domain",
     folder="custom-domain",
+    validate_request=validate_custom_domain,
     check_result=results.check_custom_domain,
     default_result=defaults.empty_object,
 )

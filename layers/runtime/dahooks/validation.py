@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from . import json_input
@@ -35,6 +36,9 @@ ACCESS_ACTIONS = frozenset(
     }
 )
 WRITE_METHODS = ("create", "update")
+# The custom domain hook's `method` names the operation the email is for (the extension's docs list
+# create, reset_password, verify_email, block_user "e.g."), so any such name is accepted there.
+_OPERATION_NAME = re.compile(r"[a-z][a-z_]{0,63}\Z")
 
 _JSON_TYPES: dict[type, str] = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -84,8 +88,8 @@ def expect(value: Any, kind: type, field: str, *, optional: bool = True) -> Any:
     raise InvalidRequestError(field, f"must be {_JSON_TYPES.get(kind, kind.__name__)}")
 
 
-def validate_envelope(body: dict[str, Any]) -> None:
-    """The fields every hook request may carry, checked for type."""
+def _envelope_method(body: dict[str, Any]) -> str | None:
+    """The fields every hook request may carry, checked for type; returns the `method`."""
     request = expect(body.get("request"), dict, "request")
     if request is not None:
         expect(request.get("user"), dict, "request.user")
@@ -93,9 +97,22 @@ def validate_envelope(body: dict[str, Any]) -> None:
     expect(body.get("payload"), dict, "payload")
     expect(body.get("userFields"), list, "userFields")
     expect(body.get("locale"), str, "locale")
-    method = expect(body.get("method"), str, "method")
+    method: str | None = expect(body.get("method"), str, "method")
+    return method
+
+
+def validate_envelope(body: dict[str, Any]) -> None:
+    """The envelope every hook request shares, whose `method` (if any) is the write's: create or update."""
+    method = _envelope_method(body)
     if method is not None and method not in WRITE_METHODS:
         raise InvalidRequestError("method", "must be 'create' or 'update'")
+
+
+def validate_custom_domain(body: dict[str, Any]) -> None:
+    """The envelope, whose `method` is the operation the email is for (create, reset_password, ...)."""
+    method = _envelope_method(body)
+    if method is not None and not _OPERATION_NAME.match(method):
+        raise InvalidRequestError("method", "must be an operation name such as 'create' or 'reset_password'")
 
 
 def validate_access(body: dict[str, Any]) -> None:
