@@ -38,11 +38,18 @@ class HookType:
     validate_request: Callable[[dict[str, Any]], None] = validate_envelope
     # The status a refusal (callback(error) or HookError) answers with.
     refusal_status: int = HookError.status
+    # The field of the response body that holds what the hook itself answered, i.e. what the
+    # original's callback was given (`{"query": q}` -> q); None: the whole body is that answer.
+    result_field: str | None = None
 
     @property
     def contract(self) -> str:
         """The name of the Protocol in `dahooks.contract` a hook.py of this type satisfies: `CustomDomainHook`."""
         return contract_name(self.name)
+
+    def answer_in(self, body: dict[str, Any]) -> Any:
+        """What the hook itself answered, out of this type's response body (`check_result`'s output)."""
+        return body if self.result_field is None else body.get(self.result_field)
 
     def hook_path(self, functions: Path) -> Path:
         """Where this type's hook.py is, in the folder that holds every function (functions/)."""
@@ -59,6 +66,7 @@ FILTER = HookType(
     folder="filter",
     check_result=results.check_filter,
     default_result=defaults.unrestricted,
+    result_field="query",
 )
 ACCESS = HookType(
     name="access",
@@ -67,6 +75,7 @@ ACCESS = HookType(
     check_result=results.check_access,
     default_result=defaults.unrestricted,
     refusal_status=403,  # the access hook's refusal is "access denied"
+    result_field="user",
 )
 WRITE = HookType(
     name="write",
@@ -74,6 +83,7 @@ WRITE = HookType(
     validate_request=validate_write,
     check_result=results.check_write,
     default_result=defaults.user_as_sent,
+    result_field="user",
 )
 MEMBERSHIPS = HookType(
     name="memberships",
@@ -86,6 +96,7 @@ SETTINGS = HookType(
     folder="settings",
     check_result=results.check_settings,
     default_result=defaults.empty_object,
+    result_field="settings",
 )
 CUSTOM_DOMAIN = HookType(
     name="custom-domain",
