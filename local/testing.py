@@ -15,6 +15,10 @@ drive this project locally, and the one place they import it from.
   Cognito emulator: users' tokens as the pool issues them, users added and removed behind the API's
   back, the ground truth), `users_api` (its handler in process on such a pool, with injected faults),
   `Dashboard` (calls it as API Gateway would), `api_event`, `token_claims`, `FaultyClient`.
+- The migration kit's JavaScript in Node (local/sandboxes.js): `run_extension_hook` (a forwarding
+  hook in the extension's hook runner, given its ctx and require('request')), `extension_ctx` (that
+  ctx from one of our hook request bodies), `run_action` (an Auth0 Action with a fake event and
+  api), and `SilentServer` (accepts connections, never answers).
 - Cold starts: `cold_command`, the interpreter a function's cold start runs in, and
   `starts_without_aws_sdk`, which functions must start without boto3.
 - What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
@@ -33,6 +37,8 @@ import http.client
 import json
 import os
 import random
+import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -815,6 +821,107 @@ class Dashboard:
         context: Any = LambdaContext(function_name="UsersFunction", memory_limit_in_mb=512, timeout=timeout)
         response = self.handler(event, context)
         return Answer(response["statusCode"], json.loads(response["body"]) if response.get("body") else None)
+
+
+# --------------------------------------------------------------------------- the migration kit in Node
+
+SANDBOXES = ROOT / "local" / "sandboxes.js"
+NODE_TIMEOUT_S = 120.0
+
+
+def _run_sandbox(job: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not on PATH: the migration kit's JavaScript runs in Node")
+    completed = subprocess.run(  # noqa: S603 - node running our own sandbox
+        [node, str(SANDBOXES)], input=json.dumps(job), capture_output=True, text=True, timeout=timeout_s, cwd=ROOT
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the Node sandbox failed:\n{completed.stderr[-3000:]}")
+    report: dict[str, Any] = json.loads(completed.stdout)
+    return report
+
+
+def extension_ctx(body: dict[str, Any]) -> dict[str, Any]:
+    """The ctx the extension gives a hook (its data part), for one of our hook request bodies."""
+    request = body.get("request") or {}
+    return {
+        "payload": body.get("payload") or {},
+        "request": {name: request[name] for name in ("user", "originalUser") if name in request},
+        **{name: body[name] for name in ("method", "userFields", "locale") if name in body},
+    }
+
+
+def run_extension_hook(
+    source: str,
+    calls: list[dict[str, Any]],
+    *,
+    custom_data: dict[str, Any] | None = None,
+    global_state: dict[str, Any] | None = None,
+    concurrent: bool = False,
+    settle_ms: int = 50,
+    timeout_s: float = NODE_TIMEOUT_S,
+) -> dict[str, Any]:
+    """Run a hook script as the extension would, once per ctx in `calls` (one after the other, or all
+    at once), in one Node process: one warm container sharing `global_state` and reading `custom_data`.
+
+    Returns `outcomes` (per call: `error` {name, message} or null, `result`, `callbacks`, `elapsedMs`,
+    `hung`), `requests` (method and URL of every HTTP request), `customDataReads` and `globalKeys`.
+    """
+    job = {
+        "mode": "hook",
+        "source": source,
+        "calls": calls,
+        "customData": custom_data or {},
+        "global": global_state or {},
+        "concurrent": concurrent,
+        "settleMs": settle_ms,
+    }
+    return _run_sandbox(job, timeout_s)
+
+
+def run_action(
+    source: str, events: list[dict[str, Any]], *, secrets: dict[str, str], timeout_s: float = NODE_TIMEOUT_S
+) -> dict[str, Any]:
+    """Run an Auth0 Action module's `onExecutePostUserRegistration` once per event, in one Node process
+    (one api.cache). Returns `outcomes` (per event: `error` or null, `elapsedMs`) and `requests`."""
+    return _run_sandbox({"mode": "action", "source": source, "events": events, "secrets": secrets}, timeout_s)
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts every connection and never answers: a hung API.
+    A context manager; `url` is its base URL."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._accepted: list[socket.socket] = []
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self._accepted.append(connection)  # held open, read from never
+
+    def __enter__(self) -> SilentServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+        self._socket.close()
+        for connection in self._accepted:
+            connection.close()
+        self._thread.join(timeout=5)
 
 
 # --------------------------------------------------------------------------- cold starts
