@@ -25,16 +25,24 @@ ENV_VARS ?=
 PORT ?=
 HOST ?=
 ALLOW_NON_LOOPBACK ?=
+# The migration kit (docs/migration.md).
+URL ?=
+OUT ?= .local/dae-hooks
+BUDGET_MS ?= 4000
+FILE ?=
+TABLE ?=
+REPLACE ?=
 
 # What a developer types reaches the programs exactly as typed, and runs nothing: these variables are
 # never expanded by make (a value holding $(...) stays text) nor handed to recipes' environments (make
 # would expand them there), and each is passed as one single-quoted shell word (a ' inside is closed,
 # escaped and reopened).
-TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS PORT HOST ALLOW_NON_LOOPBACK
+TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS PORT HOST ALLOW_NON_LOOPBACK \
+	URL OUT BUDGET_MS FILE TABLE REPLACE
 unexport $(TYPED_VARIABLES)
 quoted = '$(subst ','\'',$(value $(1)))'
 
-.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench sam-check validate build clean dynamodb-launcher
+.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench dae-hooks import-dae sam-check validate build clean dynamodb-launcher
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -107,6 +115,14 @@ token: install ## print a machine token: make token SCOPES="hooks:invoke" [CLAIM
 logs: ## follow one function's log: make logs FUNCTION=AccessFunction
 	@test -n $(call quoted,FUNCTION) || { echo "usage: make logs FUNCTION=AccessFunction (see .local/logs/)" >&2; exit 2; }
 	@$(PY) -m local.function_logs $(call quoted,FUNCTION)
+
+dae-hooks: install ## forwarding hooks for the extension + the registration Action: make dae-hooks URL=https://<api>
+	@test -n $(call quoted,URL) || { echo "usage: make dae-hooks URL=https://<the stack's ApiUrl> [OUT=dir] [BUDGET_MS=4000]" >&2; exit 2; }
+	@$(PY) -m tools.dae.forwarding --url $(call quoted,URL) --out $(call quoted,OUT) --budget-ms $(call quoted,BUDGET_MS)
+
+import-dae: install ## import the extension's configuration: make import-dae FILE=export.json [TABLE=name] [REPLACE=1]
+	@test -n $(call quoted,FILE) || { echo "usage: make import-dae FILE=export.json [TABLE=<deployed table>] [REPLACE=1]" >&2; exit 2; }
+	@$(PY) -m tools.dae.importer $(call quoted,FILE) $(if $(value TABLE),--table $(call quoted,TABLE)) $(if $(value REPLACE),--replace)
 
 bench: install node_modules/.installed dynamodb-launcher ## print the performance figures (and write them to .local/bench.json)
 	$(PY) -m bench $(if $(value ONLY),$(call quoted,ONLY))
