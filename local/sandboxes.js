@@ -112,8 +112,8 @@ async function runHook(job) {
   return { outcomes, requests, customDataReads: shared.reads, globalKeys: Object.keys(shared.global).sort() };
 }
 
-function memoryCache() {
-  const items = new Map();
+function memoryCache(seed) {
+  const items = new Map(Object.entries(seed).map(([key, value]) => [key, { value, expires_at: Date.now() + 3600000 }]));
   return {
     get(key) {
       const item = items.get(key);
@@ -142,7 +142,7 @@ async function runAction(job) {
     module,
     require,
   );
-  const api = { cache: memoryCache() };
+  const api = { cache: memoryCache(job.cache || {}) };
   const outcomes = [];
   for (const event of job.events) {
     const started = process.hrtime.bigint();

@@ -18,7 +18,8 @@ drive this project locally, and the one place they import it from.
 - The migration kit's JavaScript in Node (local/sandboxes.js): `run_extension_hook` (a forwarding
   hook in the extension's hook runner, given its ctx and require('request')), `extension_ctx` (that
   ctx from one of our hook request bodies), `run_action` (an Auth0 Action with a fake event and
-  api), and `SilentServer` (accepts connections, never answers).
+  api), `SilentServer` (accepts connections, never answers) and `RecordingServer` (answers every
+  request alike and records them: a token endpoint that refuses, say).
 - Cold starts: `cold_command`, the interpreter a function's cold start runs in, and
   `starts_without_aws_sdk`, which functions must start without boto3.
 - What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
@@ -881,11 +882,71 @@ def run_extension_hook(
 
 
 def run_action(
-    source: str, events: list[dict[str, Any]], *, secrets: dict[str, str], timeout_s: float = NODE_TIMEOUT_S
+    source: str,
+    events: list[dict[str, Any]],
+    *,
+    secrets: dict[str, str],
+    cache: dict[str, str] | None = None,
+    timeout_s: float = NODE_TIMEOUT_S,
 ) -> dict[str, Any]:
     """Run an Auth0 Action module's `onExecutePostUserRegistration` once per event, in one Node process
-    (one api.cache). Returns `outcomes` (per event: `error` or null, `elapsedMs`) and `requests`."""
-    return _run_sandbox({"mode": "action", "source": source, "events": events, "secrets": secrets}, timeout_s)
+    (one api.cache, holding `cache` for an hour). Returns `outcomes` (per event: `error` or null,
+    `elapsedMs`) and `requests`."""
+    job = {"mode": "action", "source": source, "events": events, "secrets": secrets, "cache": cache or {}}
+    return _run_sandbox(job, timeout_s)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class RecordingServer:
+    """An HTTP server on 127.0.0.1 that answers every request with `status` and the JSON `answer`, and
+    records each request (e.g. a token endpoint that refuses every client). A context manager."""
+
+    def __init__(self, status: int, answer: dict[str, Any]) -> None:
+        self.status = status
+        self.answer = json.dumps(answer).encode()
+        self.requests: list[RecordedRequest] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                server.requests.append(RecordedRequest("POST", self.path, headers, body))
+                self.send_response(server.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(server.answer)))
+                self.end_headers()
+                self.wfile.write(server.answer)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+                return
+
+        return Handler
+
+    def __enter__(self) -> RecordingServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
 
 
 class SilentServer:
@@ -894,13 +955,10 @@ class SilentServer:
 
     def __init__(self) -> None:
         self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         self._accepted: list[socket.socket] = []
         self._closing = threading.Event()
         self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
 
     def _accept(self) -> None:
         while not self._closing.is_set():

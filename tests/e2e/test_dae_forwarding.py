@@ -1,0 +1,253 @@
+"""The forwarding hooks of `make dae-hooks`, run in Node as the extension runs them (local/sandboxes.js:
+the extension's ctx and require('request')) against the local stack of `make run`.
+
+For every reference sample (the events/ fixtures of the hook routes) a forwarding hook calls back
+with exactly what our route answers: the hook's own answer, or its refusal's message. A refusal, a
+request we refuse, a server that never answers and a stopped stack each reach the callback once, as
+an error, within the hook's budget. The machine token is kept in ctx.global until a minute before it
+expires; calls that need a new one at once share one token request; a token the API refuses is
+renewed once. No credential appears in an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+import pytest
+
+from dahooks.hook_types import HOOK_TYPES
+from local.paths import EVENTS, TEMPLATE
+from local.testing import (
+    RecordingServer,
+    SilentServer,
+    extension_ctx,
+    load_event,
+    run_extension_hook,
+    start_stack,
+)
+from tools.dae.forwarding import CUSTOM_DATA_KEY, TOKEN_KEY, write_all
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from local.testing import RunningStack
+
+CLIENT = {"clientId": "dae-forwarding", "clientSecret": "s3cr3t-forwarding-client-7b1d", "audience": "urn:test"}
+# Slack about timers: the callback must come within the budget plus this.
+SLACK_MS = 300
+
+
+def reference_samples(hook_name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The events/ fixtures of a hook route that the hook answers (not the malformed ones), with their bodies."""
+    samples = []
+    for path in sorted(EVENTS.glob("*.json")):
+        event = load_event(path.name)
+        if event.get("routeKey") == f"POST /hooks/{hook_name}" and not path.stem.endswith("-invalid"):
+            samples.append((path.name, json.loads(event["body"])))
+    return samples
+
+
+def machine_token(stack: RunningStack, **claims: Any) -> str:
+    return stack.token("hooks:invoke", gty="client-credentials", sub="dae-forwarding@clients", **claims)
+
+
+def cached(token: str, expires_in_s: float) -> dict[str, Any]:
+    """ctx.global holding `token`, as a forwarding hook leaves it, expiring in `expires_in_s`."""
+    return {TOKEN_KEY: {"accessToken": token, "expiresAt": (time.time() + expires_in_s) * 1000}}
+
+
+@pytest.fixture(scope="module")
+def scripts(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dae-hooks")
+    write_all(out, local_stack.url)
+    return out
+
+
+def script(directory: Path, hook_name: str) -> str:
+    return (directory / f"{hook_name}.js").read_text()
+
+
+@pytest.mark.parametrize("hook_name", sorted(HOOK_TYPES))
+def test_for_each_reference_sample_the_hook_calls_back_with_what_the_route_answers(local_stack, scripts, hook_name):
+    hook = HOOK_TYPES[hook_name]
+    token = machine_token(local_stack)
+    samples = reference_samples(hook_name)
+    assert samples, f"no events/ fixture for {hook_name}"
+    direct = [local_stack.request("POST", f"/hooks/{hook_name}", body, token=token) for _, body in samples]
+
+    report = run_extension_hook(
+        script(scripts, hook_name), [extension_ctx(body) for _, body in samples], global_state=cached(token, 3600)
+    )
+
+    for (name, _), answer, outcome in zip(samples, direct, report["outcomes"], strict=True):
+        assert outcome["callbacks"] == 1, name
+        if answer.status == 200:
+            assert outcome["error"] is None, name
+            assert outcome["result"] == hook.answer_in(answer.json()), name
+        else:
+            assert answer.status == hook.refusal_status, name
+            assert outcome["error"]["message"] == answer.json()["message"], name
+    assert report["requests"] == [{"method": "POST", "url": f"{local_stack.url}/hooks/{hook_name}"}] * len(samples)
+
+
+def test_a_request_the_api_refuses_is_a_clear_error_naming_status_code_and_field(local_stack, scripts):
+    token = machine_token(local_stack)
+    body = json.loads(load_event("access-unknown-action-invalid.json")["body"])
+
+    outcome = run_extension_hook(script(scripts, "access"), [extension_ctx(body)], global_state=cached(token, 3600))[
+        "outcomes"
+    ][0]
+
+    message = outcome["error"]["message"]
+    assert message.startswith(
+        f"access hook: {local_stack.url}/hooks/access answered 400 InvalidRequest: payload.action"
+    )
+    assert "(request id " in message
+
+
+def test_a_server_that_never_answers_is_an_error_within_the_budget(local_stack, tmp_path):
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+    with SilentServer() as silent:
+        write_all(tmp_path, silent.url, budget_ms=1000)
+        token = machine_token(local_stack)
+
+        report = run_extension_hook(script(tmp_path, "access"), [extension_ctx(body)], global_state=cached(token, 3600))
+
+    outcome = report["outcomes"][0]
+    assert outcome["error"]["message"] == f"access hook: {silent.url}/hooks/access did not answer within 1000 ms"
+    assert 1000 <= outcome["elapsedMs"] < 1000 + SLACK_MS
+    assert outcome["callbacks"] == 1
+    assert "hung" not in outcome
+
+
+def test_a_token_endpoint_that_never_answers_is_an_error_within_the_budget(local_stack, tmp_path):
+    write_all(tmp_path, local_stack.url, budget_ms=1000)
+    body = json.loads(load_event("filter-own-department.json")["body"])
+    with SilentServer() as silent:
+        custom_data = {CUSTOM_DATA_KEY: {**CLIENT, "tokenUrl": f"{silent.url}/oauth/token"}}
+
+        outcome = run_extension_hook(script(tmp_path, "filter"), [extension_ctx(body)], custom_data=custom_data)[
+            "outcomes"
+        ][0]
+
+    assert outcome["error"]["message"].startswith("filter hook: ")
+    assert 1000 <= outcome["elapsedMs"] < 1000 + SLACK_MS
+    assert outcome["callbacks"] == 1
+
+
+def test_a_stopped_stack_is_an_error_at_once(tmp_path):
+    stack = start_stack(TEMPLATE, tmp_path / "state", "--quiet")
+    body = json.loads(load_event("filter-own-department.json")["body"])
+    try:
+        write_all(tmp_path / "hooks", stack.url)
+        global_state = cached(machine_token(stack), 3600)
+        before = run_extension_hook(
+            script(tmp_path / "hooks", "filter"), [extension_ctx(body)], global_state=global_state
+        )
+    finally:
+        stack.stop()
+
+    after = run_extension_hook(script(tmp_path / "hooks", "filter"), [extension_ctx(body)], global_state=global_state)
+
+    assert before["outcomes"][0]["result"] == 'app_metadata.department:"Finance"'
+    outcome = after["outcomes"][0]
+    assert outcome["error"]["message"] == f"filter hook: calling {stack.url}/hooks/filter failed (ECONNREFUSED)"
+    assert outcome["elapsedMs"] < 1000
+    assert outcome["callbacks"] == 1
+
+
+def test_a_cached_token_serves_every_call_until_a_minute_before_it_expires(local_stack, scripts):
+    body = json.loads(load_event("filter-own-department.json")["body"])
+
+    report = run_extension_hook(
+        script(scripts, "filter"), [extension_ctx(body)] * 3, global_state=cached(machine_token(local_stack), 61)
+    )
+
+    assert [outcome["error"] for outcome in report["outcomes"]] == [None] * 3
+    assert report["requests"] == [{"method": "POST", "url": f"{local_stack.url}/hooks/filter"}] * 3
+    assert report["customDataReads"] == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "basic"), [(None, False), ("client_secret_post", False), ("client_secret_basic", True)]
+)
+def test_a_token_within_a_minute_of_expiry_is_renewed_with_the_client_credentials_grant(
+    local_stack, scripts, method, basic
+):
+    body = json.loads(load_event("filter-own-department.json")["body"])
+    with RecordingServer(401, {"error": "access_denied", "error_description": "Unauthorized"}) as token_endpoint:
+        client = {**CLIENT, "tokenUrl": f"{token_endpoint.url}/oauth/token", "scope": "hooks:invoke"}
+        if method:
+            client["tokenAuthMethod"] = method
+
+        report = run_extension_hook(
+            script(scripts, "filter"),
+            [extension_ctx(body)],
+            custom_data={CUSTOM_DATA_KEY: client, "departments": ["IT"]},
+            global_state=cached(machine_token(local_stack), 59),
+        )
+
+    outcome = report["outcomes"][0]
+    assert outcome["error"]["message"] == "filter hook: the token endpoint answered 401 access_denied"
+    assert CLIENT["clientSecret"] not in json.dumps(report)
+    assert report["requests"] == [{"method": "POST", "url": client["tokenUrl"]}]
+    (sent,) = token_endpoint.requests
+    form = {name: values[0] for name, values in parse_qs(sent.body.decode()).items()}
+    assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
+    credentials = {"client_id": CLIENT["clientId"], "client_secret": CLIENT["clientSecret"]}
+    assert form == {"grant_type": "client_credentials", "audience": "urn:test", "scope": "hooks:invoke"} | (
+        {} if basic else credentials
+    )
+    if basic:
+        expected = base64.b64encode(f"{CLIENT['clientId']}:{CLIENT['clientSecret']}".encode()).decode()
+        assert sent.headers["authorization"] == f"Basic {expected}"
+
+
+def test_calls_that_need_a_token_at_once_share_one_token_request(scripts):
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+    with RecordingServer(401, {"error": "invalid_client"}) as token_endpoint:
+        custom_data = {CUSTOM_DATA_KEY: {**CLIENT, "tokenUrl": f"{token_endpoint.url}/oauth/token"}}
+
+        report = run_extension_hook(
+            script(scripts, "access"), [extension_ctx(body)] * 5, custom_data=custom_data, concurrent=True
+        )
+
+    assert len(token_endpoint.requests) == 1
+    assert report["customDataReads"] == 1
+    messages = {outcome["error"]["message"] for outcome in report["outcomes"]}
+    assert messages == {"access hook: the token endpoint answered 401 invalid_client"}
+
+
+def test_a_token_the_api_refuses_is_renewed_once(local_stack, scripts):
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+    refused = machine_token(local_stack, aud="urn:another-api")  # valid signature, not our audience: 401
+    with RecordingServer(401, {"error": "invalid_client"}) as token_endpoint:
+        custom_data = {CUSTOM_DATA_KEY: {**CLIENT, "tokenUrl": f"{token_endpoint.url}/oauth/token"}}
+
+        report = run_extension_hook(
+            script(scripts, "access"),
+            [extension_ctx(body)],
+            custom_data=custom_data,
+            global_state=cached(refused, 3600),
+        )
+
+    assert report["requests"] == [
+        {"method": "POST", "url": f"{local_stack.url}/hooks/access"},
+        {"method": "POST", "url": f"{token_endpoint.url}/oauth/token"},
+    ]
+    assert report["outcomes"][0]["error"]["message"] == "access hook: the token endpoint answered 401 invalid_client"
+
+
+def test_custom_data_without_the_machine_client_is_a_clear_error(scripts):
+    body = json.loads(load_event("settings-department-title.json")["body"])
+
+    report = run_extension_hook(script(scripts, "settings"), [extension_ctx(body)], custom_data={"departments": ["IT"]})
+
+    assert report["outcomes"][0]["error"]["message"] == (
+        f'settings hook: the custom data has no "{CUSTOM_DATA_KEY}" with tokenUrl, clientId and clientSecret'
+    )
+    assert report["requests"] == []
