@@ -40,6 +40,7 @@ import os
 import random
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import textwrap
@@ -950,10 +951,12 @@ class RecordingServer:
 
 
 class SilentServer:
-    """A TCP server on 127.0.0.1 that accepts every connection and never answers: a hung API.
-    A context manager; `url` is its base URL."""
+    """A TCP server on 127.0.0.1 that accepts every connection and never answers: a hung API; with
+    `reset`, one that drops each connection at once (a reset, as from a server that closed a kept
+    connection). A context manager; `url` is its base URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, reset: bool = False) -> None:
+        self.reset = reset
         self._socket = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         self._accepted: list[socket.socket] = []
@@ -966,6 +969,10 @@ class SilentServer:
                 connection, _ = self._socket.accept()
             except OSError:
                 return
+            if self.reset:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                connection.close()  # linger 0: a reset, not an orderly close
+                continue
             self._accepted.append(connection)  # held open, read from never
 
     def __enter__(self) -> SilentServer:

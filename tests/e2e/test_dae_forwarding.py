@@ -124,6 +124,22 @@ def test_a_server_that_never_answers_is_an_error_within_the_budget(local_stack, 
     assert "hung" not in outcome
 
 
+def test_a_dropped_connection_is_tried_once_more_then_an_error(local_stack, tmp_path):
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+    with SilentServer(reset=True) as dropping:
+        write_all(tmp_path, dropping.url, budget_ms=1000)
+
+        report = run_extension_hook(
+            script(tmp_path, "access"), [extension_ctx(body)], global_state=cached(machine_token(local_stack), 3600)
+        )
+
+    assert report["requests"] == [{"method": "POST", "url": f"{dropping.url}/hooks/access"}] * 2
+    assert (
+        report["outcomes"][0]["error"]["message"]
+        == f"access hook: calling {dropping.url}/hooks/access failed (ECONNRESET)"
+    )
+
+
 def test_a_token_endpoint_that_never_answers_is_an_error_within_the_budget(local_stack, tmp_path):
     write_all(tmp_path, local_stack.url, budget_ms=1000)
     body = json.loads(load_event("filter-own-department.json")["body"])

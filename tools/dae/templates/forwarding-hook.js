@@ -148,11 +148,15 @@ function (ctx, callback) {
       url: config.url,
       json: body,
       headers: { authorization: 'Bearer ' + token },
+      forever: true, // keep the connection (and its TLS session) for the next call
       timeout: remainingMs()
     };
     request.post(options, function (error, response, reply) {
       if (finished) {
         return;
+      }
+      if (error && error.code === 'ECONNRESET' && !retried) {
+        return forward(token, true); // a kept connection the server had just closed: once more, anew
       }
       if (error) {
         return finish(unreachable('calling ' + config.url, error));
