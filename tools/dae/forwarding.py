@@ -49,7 +49,7 @@ TOKEN_KEY = "awsHooksToken"  # noqa: S105 - a key name, no token
 DEFAULT_BUDGET_MS = 4000
 BUDGET_RANGE_MS = (500, 15000)
 # The Action: each request's timeout and the attempts at delivering, inside the Actions' 20 s.
-ACTION_REQUEST_TIMEOUT_MS = 5000
+ACTION_REQUEST_TIMEOUT_MS = 4000
 ACTION_ATTEMPTS = 2
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
