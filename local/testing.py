@@ -50,7 +50,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from . import aws
 from .event_source import SqsEventSource, lambda_record
@@ -368,9 +368,59 @@ WORKER = "RegistrationWorkerFunction"
 ACCEPT_ROUTE = "POST /hooks/post-user-registration"
 
 
-class SlackReceiver:
+class StandInServer:
+    """An HTTP server on 127.0.0.1 that stands in for another service's: each POST is answered by
+    `answer`. A context manager that serves on a thread while in use."""
+
+    thread_name = "stand-in-server"
+
+    def __init__(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name=self.thread_name, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+        """The status, content type and body for a POST to `path`."""
+        raise NotImplementedError
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                status, content_type, payload = server.answer(self.path, headers, body)
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+                return
+
+        return Handler
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
+class SlackReceiver(StandInServer):
     """An incoming-webhook stand-in on 127.0.0.1: answers 200 "ok" like Slack, or 500 when told to
     fail; records what it accepted. A context manager that serves on a thread while in use."""
+
+    thread_name = "slack-receiver"
 
     def __init__(self, *, fail_first: int = 0, always_fail: bool = False, failure_rate: float = 0.0) -> None:
         self.fail_first = fail_first
@@ -383,13 +433,11 @@ class SlackReceiver:
         self._lock = threading.Lock()
         # The path is the secret part of a Slack webhook URL.
         self.token = f"T{uuid.uuid4().hex[:8]}/B{uuid.uuid4().hex[:8]}/{uuid.uuid4().hex}"
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-receiver", daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/services/{self.token}"
+        return f"{self.base_url}/services/{self.token}"
 
     def _answer(self, path: str, body: bytes) -> int:
         time.sleep(self.delay_s)
@@ -403,37 +451,13 @@ class SlackReceiver:
             self.received.append(json.loads(body))
             return 200
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                status = receiver._answer(self.path, body)
-                payload = b"ok" if status == 200 else b"server_error"
-                self.send_response(status)
-                self.send_header("content-type", "text/plain")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
-                return
-
-        return Handler
+    def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+        status = self._answer(path, body)
+        return status, "text/plain", b"ok" if status == 200 else b"server_error"
 
     def texts(self) -> list[str]:
         with self._lock:
             return [message["text"] for message in self.received]
-
-    def __enter__(self) -> SlackReceiver:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
 
 @dataclass
@@ -905,88 +929,63 @@ class RecordedRequest:
     body: bytes
 
 
-class RecordingServer:
+class RecordingServer(StandInServer):
     """An HTTP server on 127.0.0.1 that answers every request with `status` and the JSON `answer`, and
     records each request (e.g. a token endpoint that refuses every client). A context manager."""
 
+    thread_name = "recording-server"
+
     def __init__(self, status: int, answer: dict[str, Any]) -> None:
         self.status = status
-        self.answer = json.dumps(answer).encode()
+        self.payload = json.dumps(answer).encode()
         self.requests: list[RecordedRequest] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-server", daemon=True)
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base_url
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                server.requests.append(RecordedRequest("POST", self.path, headers, body))
-                self.send_response(server.status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(server.answer)))
-                self.end_headers()
-                self.wfile.write(server.answer)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
-                return
-
-        return Handler
-
-    def __enter__(self) -> RecordingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+    def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+        self.requests.append(RecordedRequest("POST", path, headers, body))
+        return self.status, "application/json", self.payload
 
 
 class SilentServer:
-    """A TCP server on 127.0.0.1 that accepts every connection and never answers: a hung API; with
-    `reset`, one that drops each connection at once (a reset, as from a server that closed a kept
-    connection). A context manager; `url` is its base URL."""
+    """A TCP server on 127.0.0.1 that accepts every connection and never answers: a dependency that
+    hangs; with `reset`, one that drops each connection at once (a reset, as from a server that
+    closed a kept connection). A context manager; `url` is its base URL."""
 
     def __init__(self, *, reset: bool = False) -> None:
         self.reset = reset
         self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.1)  # accept() wakes up to see the server stopping
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._accepted: list[socket.socket] = []
-        self._closing = threading.Event()
+        self.connections: list[socket.socket] = []
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
 
     def _accept(self) -> None:
-        while not self._closing.is_set():
+        while not self._stopping.is_set():
             try:
                 connection, _ = self._socket.accept()
-            except OSError:
-                return
+            except TimeoutError:
+                continue
             if self.reset:
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 connection.close()  # linger 0: a reset, not an orderly close
                 continue
-            self._accepted.append(connection)  # held open, read from never
+            self.connections.append(connection)  # held open, read from never
 
-    def __enter__(self) -> SilentServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._closing.set()
-        with contextlib.suppress(OSError):
-            self._socket.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
-        self._socket.close()
-        for connection in self._accepted:
+        self._stopping.set()
+        self._thread.join()
+        for connection in self.connections:
             connection.close()
-        self._thread.join(timeout=5)
+        self._socket.close()
 
 
 # --------------------------------------------------------------------------- cold starts

@@ -9,8 +9,6 @@ moto's queue; the Slack sample posting it to a receiver on 127.0.0.1.
 from __future__ import annotations
 
 import copy
-import socket
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -19,47 +17,13 @@ import pytest
 from dahooks.registration import kept
 from dahooks.registration.sources import from_cognito_trigger
 from local import aws
-from local.testing import INTAKE, load_event, sqs_event
+from local.testing import INTAKE, SilentServer, load_event, sqs_event
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 COGNITO_TIMEOUT_S = 5.0  # Cognito's limit for a trigger, and the function's Timeout
 PERSONAL = ("jdoe", "+15555550100", "8a7b6c5d-1234-4e5f-9abc-0123456789ab", "Finance")
-
-
-class SilentServer:
-    """Accepts TCP connections on 127.0.0.1 and never answers: a dependency that hangs."""
-
-    def __init__(self) -> None:
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.settimeout(0.1)
-        self.connections: list[socket.socket] = []
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            self.connections.append(connection)
-
-    def __enter__(self) -> SilentServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stopping.set()
-        self._thread.join()
-        for connection in self.connections:
-            connection.close()
-        self._socket.close()
 
 
 @pytest.fixture
@@ -82,7 +46,7 @@ def kept_items(dynamodb_endpoint: str, table: str) -> list[dict[str, Any]]:
 
 
 def sign_up_with_the_queue_hanging(stack: Any, monkeypatch: pytest.MonkeyPatch, silent: SilentServer) -> Any:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", silent.endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", silent.url)
     stack.load()  # a cold container, its SQS client built against the silent endpoint
     event = cognito_event()
     started = time.monotonic()
@@ -146,7 +110,7 @@ def test_with_the_table_down_too_the_sign_up_still_succeeds_and_the_loss_is_logg
     registration_stack, monkeypatch, silent, captured_logs
 ):
     stack = registration_stack()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", silent.endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", silent.url)
 
     event, returned, elapsed = sign_up_with_the_queue_hanging(stack, monkeypatch, silent)
 
@@ -163,7 +127,7 @@ def test_a_trigger_that_is_not_a_sign_up_touches_neither_the_queue_nor_the_table
     registration_stack, monkeypatch, silent, dynamodb_endpoint, table
 ):
     stack = registration_stack()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", silent.endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", silent.url)
     stack.load()
     event = cognito_event()
     event["triggerSource"] = "PostConfirmation_ConfirmForgotPassword"
