@@ -267,3 +267,15 @@ def test_custom_data_without_the_machine_client_is_a_clear_error(scripts):
         f'settings hook: the custom data has no "{CUSTOM_DATA_KEY}" with tokenUrl, clientId and clientSecret'
     )
     assert report["requests"] == []
+
+
+def test_custom_data_that_cannot_be_read_is_a_clear_error(scripts):
+    # The extension's ctx.read() rejecting, as when its storage is down.
+    source = script(scripts, "settings").replace(
+        "return ctx.read();", "return Promise.reject(new Error('storage down'));"
+    )
+    body = json.loads(load_event("settings-department-title.json")["body"])
+
+    report = run_extension_hook(source, [extension_ctx(body)])
+
+    assert report["outcomes"][0]["error"]["message"] == "settings hook: reading the custom data failed"

@@ -114,10 +114,13 @@ function (ctx, callback) {
     }
     Promise.resolve()
       .then(function () { return ctx.read(); })
-      .then(function (data) { requestToken(machineClient(data), settle); })
+      .then(machineClient, function () {
+        throw new Error(config.label + ': reading the custom data failed');
+      })
+      .then(function (client) { requestToken(client, settle); })
       .catch(function (error) {
         var own = error && String(error.message).indexOf(config.label + ':') === 0;
-        settle(own ? error : new Error(config.label + ': reading the custom data failed'));
+        settle(own ? error : new Error(config.label + ': getting a token failed'));
       });
   }
 
