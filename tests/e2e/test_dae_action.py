@@ -130,3 +130,24 @@ def test_a_token_endpoint_that_is_down_is_an_error_without_the_secret(registrati
     message = report["outcomes"][0]["error"]["message"]
     assert message.startswith("post-user-registration action: calling 127.0.0.1:9 failed")
     assert SECRETS["HOOKS_CLIENT_SECRET"] not in json.dumps(report)
+
+
+def test_with_nothing_cached_the_action_gets_a_token_from_the_local_token_endpoint(registration):
+    stack, slack, action = registration
+    before = len(slack.received)
+    client = json.loads((stack.state_dir / "machine-client.json").read_text())
+    secrets = {
+        "HOOKS_TOKEN_URL": f"{stack.url}/oauth/token",
+        "HOOKS_CLIENT_ID": client["client_id"],
+        "HOOKS_CLIENT_SECRET": client["client_secret"],
+        "HOOKS_AUDIENCE": stack.issuer.audience,
+    }
+
+    report = run_action(action, [sign_up(user_id="auth0|fresh", username="fresh")] * 2, secrets=secrets)
+
+    assert [outcome["error"] for outcome in report["outcomes"]] == [None, None]
+    assert report["requests"] == [
+        {"method": "POST", "url": f"{stack.url}/oauth/token"},
+        *[{"method": "POST", "url": f"{stack.url}/hooks/post-user-registration"}] * 2,
+    ]
+    assert delivered(slack, before + 1)[before:] == ["New User: fresh (j+smith@example.com)"]

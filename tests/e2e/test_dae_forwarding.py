@@ -279,3 +279,62 @@ def test_custom_data_that_cannot_be_read_is_a_clear_error(scripts):
     report = run_extension_hook(source, [extension_ctx(body)])
 
     assert report["outcomes"][0]["error"]["message"] == "settings hook: reading the custom data failed"
+
+
+# --------------------------------------------------------------------------- through the local token endpoint
+# `make run`'s POST /oauth/token and its development client (`.local/machine-client.json`), as Auth0's
+# token endpoint and a Machine to Machine application would serve the forwarding hooks in production.
+
+
+def development_client(stack: RunningStack, **options: str) -> dict[str, Any]:
+    """The `awsHooks` custom data of the stack's development client."""
+    client = json.loads((stack.state_dir / "machine-client.json").read_text())
+    return {
+        CUSTOM_DATA_KEY: {
+            "tokenUrl": f"{stack.url}/oauth/token",
+            "clientId": client["client_id"],
+            "clientSecret": client["client_secret"],
+            "audience": stack.issuer.audience,
+            **options,
+        }
+    }
+
+
+@pytest.mark.parametrize("method", ["client_secret_post", "client_secret_basic"])
+def test_with_nothing_cached_the_hook_gets_a_token_then_keeps_it(local_stack, scripts, method):
+    body = json.loads(load_event("filter-own-department.json")["body"])
+    custom_data = development_client(local_stack, tokenAuthMethod=method)
+
+    report = run_extension_hook(script(scripts, "filter"), [extension_ctx(body)] * 3, custom_data=custom_data)
+
+    assert [outcome["result"] for outcome in report["outcomes"]] == ['app_metadata.department:"Finance"'] * 3
+    assert report["requests"] == [
+        {"method": "POST", "url": f"{local_stack.url}/oauth/token"},
+        *[{"method": "POST", "url": f"{local_stack.url}/hooks/filter"}] * 3,
+    ]
+    assert report["customDataReads"] == 1
+    assert report["globalKeys"] == [TOKEN_KEY, f"{TOKEN_KEY}Waiting"]
+
+
+def test_calls_at_once_with_nothing_cached_share_one_token(local_stack, scripts):
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+
+    report = run_extension_hook(
+        script(scripts, "access"),
+        [extension_ctx(body)] * 5,
+        custom_data=development_client(local_stack),
+        concurrent=True,
+    )
+
+    assert [outcome["error"] for outcome in report["outcomes"]] == [None] * 5
+    assert [request["url"] for request in report["requests"]].count(f"{local_stack.url}/oauth/token") == 1
+
+
+def test_a_wrong_client_secret_is_the_token_endpoints_refusal_without_the_secret(local_stack, scripts):
+    body = json.loads(load_event("filter-own-department.json")["body"])
+    custom_data = development_client(local_stack, clientSecret="not-the-secret-5e2a")
+
+    report = run_extension_hook(script(scripts, "filter"), [extension_ctx(body)], custom_data=custom_data)
+
+    assert report["outcomes"][0]["error"]["message"] == "filter hook: the token endpoint answered 401 invalid_client"
+    assert "not-the-secret-5e2a" not in json.dumps(report["outcomes"])
