@@ -38,6 +38,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .loopback_guard import LoopbackGuard
 from .moto_server import MotoServer
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def _serve(port: int, state: Path | None, seed: Path | None) -> None:
         snapshot.restore()
     if seed is not None:
         seed_from_file(seed)
-    app = _OneAtATime(DomainDispatcherApplication(create_backend_app), snapshot)
+    app = LoopbackGuard(_OneAtATime(DomainDispatcherApplication(create_backend_app), snapshot))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"{READY_PREFIX}{server.server_address[1]}", flush=True)

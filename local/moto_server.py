@@ -5,7 +5,8 @@ their interpreter (and its GIL) to themselves, moto's global state never mixes w
 `mock_aws`, and stopping it is ending one process. The child binds port 0 itself and reports the
 port it got, so two stacks started at once never race for a port. It also watches its stdin: when
 the parent goes away without calling `stop` (killed, crashed), the pipe closes and the child exits,
-so no moto server outlives the process that started it.
+so no moto server outlives the process that started it. Web pages in the developer's browser are
+refused (local.loopback_guard): moto itself would answer them with CORS `*`.
 
 `python -m local.moto_server [--port N]` is the child's entry point.
 """
@@ -21,6 +22,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from .loopback_guard import LoopbackGuard
 from .paths import ROOT
 from .processes import ServerProcess, stop_process
 
@@ -98,23 +100,17 @@ class MotoServer(ServerProcess):
 
 def _serve(port: int) -> None:
     """The child: serve on 127.0.0.1:`port`, print the bound port, exit when stdin closes."""
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops this server itself
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    _, bound_port = server.get_host_and_port()
-    print(f"{READY_PREFIX}{bound_port}", flush=True)
-    stdin_closed = threading.Event()
-
-    def watch_stdin() -> None:
-        sys.stdin.read()
-        stdin_closed.set()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    stdin_closed.wait()
-    server.stop()
+    app = LoopbackGuard(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"{READY_PREFIX}{server.server_address[1]}", flush=True)
+    sys.stdin.read()  # the parent closes it (or dies): time to go
+    server.shutdown()
 
 
 if __name__ == "__main__":

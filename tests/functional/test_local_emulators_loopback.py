@@ -1,10 +1,11 @@
-"""DynamoDB Local is reachable from this machine only, and from no browser.
+"""The local emulators are reachable from this machine only, and from no browser.
 
-The session's DynamoDB Local (started as the local stack starts it) listens on 127.0.0.1 and nowhere
-else: a connection to one of this machine's other addresses is refused, and the kernel's socket
-table shows a single listener, on 127.0.0.1. A request as a web page would send it (an Origin
-header, a CORS preflight) or as a DNS-rebinding page would (a foreign Host) is refused with 403
-before DynamoDB Local runs it, with no Access-Control-* header; an SDK's request is served.
+DynamoDB Local, moto's server (SQS, SSM, Secrets Manager) and the Cognito emulator, each started
+as the local stack starts it, listen on 127.0.0.1 and nowhere else: a connection to one of this
+machine's other addresses is refused, and the kernel's socket table shows a single listener, on
+127.0.0.1. A request as a web page would send it (an Origin header, a CORS preflight) or as a
+DNS-rebinding page would (a foreign Host) is refused with 403 before the emulator runs it, with no
+Access-Control-* header; an SDK's request is served.
 """
 
 from __future__ import annotations
@@ -22,6 +23,24 @@ import pytest
 from local import aws
 
 LIST_TABLES = {"x-amz-target": "DynamoDB_20120810.ListTables", "content-type": "application/x-amz-json-1.0"}
+EMULATORS = ["dynamodb", "moto", "cognito"]
+
+
+@pytest.fixture(params=EMULATORS)
+def emulator(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(name, endpoint) of each emulator the local stack runs, started by the session's fixtures."""
+    fixture = {"dynamodb": "dynamodb_endpoint", "moto": "moto_endpoint", "cognito": "user_pool"}[request.param]
+    value = request.getfixturevalue(fixture)
+    return request.param, value if isinstance(value, str) else value.pool.endpoint
+
+
+def an_sdk_call_works(name: str, endpoint: str) -> bool:
+    """One harmless call through boto3, as the stack's code makes them."""
+    if name == "dynamodb":
+        return "Table" in aws.client("dynamodb", endpoint).list_tables()["TableNames"]
+    if name == "moto":
+        return aws.client("sqs", endpoint).list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
+    return bool(aws.client("cognito-idp", endpoint).list_user_pools(MaxResults=10)["UserPools"])
 
 
 def port_of(endpoint: str) -> int:
@@ -67,11 +86,11 @@ def request(endpoint: str, method: str = "POST", **headers: str) -> http.client.
     return response
 
 
-def test_it_listens_on_127_0_0_1_only(dynamodb_endpoint: str) -> None:
-    assert listeners(port_of(dynamodb_endpoint)) == ["127.0.0.1"]
+def test_it_listens_on_127_0_0_1_only(emulator: tuple[str, str]) -> None:
+    assert listeners(port_of(emulator[1])) == ["127.0.0.1"]
 
 
-def test_another_address_of_this_machine_is_refused(dynamodb_endpoint: str) -> None:
+def test_another_address_of_this_machine_is_refused(emulator: tuple[str, str]) -> None:
     addresses = other_ipv4_addresses()
     if not addresses:
         pytest.fail(
@@ -79,13 +98,16 @@ def test_another_address_of_this_machine_is_refused(dynamodb_endpoint: str) -> N
             "tried; test_it_listens_on_127_0_0_1_only checks the bound address in /proc/net/tcp instead"
         )
     for address in addresses:
-        with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port_of(dynamodb_endpoint)), 5):
+        with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port_of(emulator[1])), 5):
             pass
 
 
-def test_an_sdk_request_is_served(dynamodb_endpoint: str) -> None:
-    assert "Table" in aws.client("dynamodb", dynamodb_endpoint).list_tables()["TableNames"]
-    # Unsigned, but as an SDK sends it: DynamoDB Local itself answers (400: no signature), not the guard.
+def test_an_sdk_request_is_served(emulator: tuple[str, str]) -> None:
+    assert an_sdk_call_works(*emulator)
+
+
+def test_dynamodb_local_itself_answers_an_unsigned_request_without_browser_marks(dynamodb_endpoint: str) -> None:
+    # As an SDK sends it but unsigned: DynamoDB Local answers (400: no signature), not the guard.
     assert request(dynamodb_endpoint).status == 400
 
 
@@ -103,8 +125,8 @@ def test_an_sdk_request_is_served(dynamodb_endpoint: str) -> None:
     ],
     ids=["origin", "local-origin", "null-origin", "preflight", "options", "host", "host-with-port", "rebinding-name"],
 )
-def test_a_browsers_or_a_rebinding_pages_request_is_403_without_cors_headers(dynamodb_endpoint, method, headers):
-    response = request(dynamodb_endpoint, method, **headers)
+def test_a_browsers_or_a_rebinding_pages_request_is_403_without_cors_headers(emulator, method, headers):
+    response = request(emulator[1], method, **headers)
 
     assert response.status == 403
     assert not [name for name, _ in response.getheaders() if name.lower().startswith("access-control-")]
