@@ -1,4 +1,4 @@
-"""GET /custom-data, PUT /custom-data and GET /custom-data/history: the hooks' custom data (§4).
+"""GET /custom-data, PUT /custom-data and GET /custom-data/history: the hooks' custom data.
 
 Wiring only: the routes are in the shared layer (dahooks.storage.api), next to the storage they serve.
 """

@@ -1,4 +1,4 @@
-"""The /custom-data routes (§4) through the local stack: real sockets, real JWTs, each route its scope."""
+"""The /custom-data routes through the local stack: real sockets, real JWTs, each route its scope."""
 
 from __future__ import annotations
 

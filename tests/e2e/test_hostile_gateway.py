@@ -1,8 +1,8 @@
 """Faults through the local gateway, over real sockets, with the functions in their worker processes.
 
 A hook that raises, hangs, answers garbage or ends its runtime; bodies too large, too deep or not
-UTF-8; DynamoDB Local stopped mid-run. Each gets its §4 answer (or API Gateway's own, when the
-function itself dies), and the stack serves the next request. The stack serves the hostile
+UTF-8; DynamoDB Local stopped mid-run. Each gets the answer openapi.yaml documents for it (or API
+Gateway's own, when the function itself dies), and the stack serves the next request. The stack serves the hostile
 template (tests/hostile_fixtures/template.yaml): its own DynamoDB Local can be stopped without
 disturbing the other tests' stack. The last test stops it, so it stays last in this file.
 """

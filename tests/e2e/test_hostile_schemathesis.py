@@ -1,4 +1,4 @@
-"""Schemathesis against the running local stack, for every route of openapi.yaml (issue 6).
+"""Schemathesis against the running local stack, for every route of openapi.yaml.
 
 Valid and invalid requests generated from the document (bounded per route), sent over real sockets
 through the gateway and its JWT authorizer to the functions' worker processes: no answer may be a

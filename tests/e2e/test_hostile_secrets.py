@@ -1,6 +1,7 @@
 """Secrets scan: a recognisable password, token and webhook URL sent end to end through the local
 stack, on success and error paths, must appear in no log file the stack keeps (the counterpart of
-CloudWatch) and in no response body that is not meant to carry them (DESIGN §5; issue 6).
+CloudWatch) and in no response body that is not meant to carry them: passwords, tokens and secrets
+never reach a log line.
 
 Only the write hook's answer may carry the password (it is the user sent to the Management API),
 and only `GET /custom-data` the webhook URL stored there.

@@ -1,4 +1,4 @@
-"""The /custom-data routes (§4), in process through CustomDataFunction's handler on DynamoDB Local.
+"""The /custom-data routes, in process through CustomDataFunction's handler on DynamoDB Local.
 
 The same routes through the local stack are in tests/e2e/test_custom_data_api.py."""
 

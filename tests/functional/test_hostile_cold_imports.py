@@ -1,6 +1,6 @@
 """A hook function, and any function granted no AWS service, must not pay for boto3 at cold start.
 
-The layer imports boto3 only when a hook first touches storage (issue 6, DESIGN §5).
+The layer imports boto3 only when a hook first touches storage (`ctx.read`, `ctx.write`, `ctx.cache`).
 
 Each function is started the way the Lambda runtime starts it (and the way `make bench` times
 it): a fresh interpreter, the function's CodeUri as the working directory, the layer on the path,

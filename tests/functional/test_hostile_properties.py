@@ -1,4 +1,4 @@
-"""Property tests through the real handlers: whatever a caller sends, the answer is one §4 documents.
+"""Property tests through the real handlers: whatever a caller sends, the answer is one openapi.yaml documents.
 
 Any JSON value as a hook request body, through each real handler, is either accepted (a 200
 matching openapi.yaml, or the hook's own `HookError` refusal) or refused with 400 `InvalidRequest`

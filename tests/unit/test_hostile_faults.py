@@ -1,5 +1,5 @@
 """Faults in process, through the real handlers: oversized, over-nested and undecodable bodies, and
-hooks that crash, hang or answer garbage. Each gets its §4 answer, and the function keeps serving.
+hooks that crash, hang or answer garbage. Each gets its documented answer, and the function keeps serving.
 
 The same faults through the local gateway (real sockets, worker processes) are in
 test_hostile_gateway.py.
@@ -34,7 +34,7 @@ GOOD_SETTINGS_BODY = {"request": {"user": KELLY}}
 
 
 def assert_error_body(body: dict[str, Any], code: str, request_id: str = "test-request") -> None:
-    """The §4 error body: code, a message, the request id, and never a stack trace."""
+    """The error body: code, a message, the request id, and never a stack trace."""
     assert body["error"] == code
     assert body["requestId"] == request_id
     assert isinstance(body["message"], str)

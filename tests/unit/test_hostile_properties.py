@@ -1,4 +1,4 @@
-"""Property tests: whatever a caller sends and whatever a hook returns, the answer is one §4 documents.
+"""Property tests: whatever a caller sends and whatever a hook returns, the answer is one openapi.yaml documents.
 
 The request validators, the body parser, and the validators behind the other routes either accept
 or raise `InvalidRequestError` naming the field; the result checkers normalise to the documented

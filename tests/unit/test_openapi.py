@@ -1,4 +1,4 @@
-"""openapi.yaml is a valid OpenAPI document of exactly the API template.yaml serves (issue 6).
+"""openapi.yaml is a valid OpenAPI document of exactly the API template.yaml serves.
 
 The routes are compared with the template's own (the one list of routes), so a route added to
 the template without its documentation, or documented but not served, fails here. The answers of
@@ -60,7 +60,8 @@ def test_authorized_operation_documents_api_gateways_answer(route_key, status):
 def test_every_error_status_documents_a_json_body_with_error_and_message_or_gateways_message(route_key):
     for status in (s for s in operations()[route_key]["responses"] if int(s) >= 400):
         validator = response_validator(*route_key, int(status))
-        # A body without the §4 keys (nor API Gateway's message) must be refused by every error schema.
+        # A body without the error body's keys ("error", "message"), nor API Gateway's message, must be
+        # refused by every error schema.
         assert not validator.is_valid({}), status
         assert not validator.is_valid({"error": "X"}), status
 

@@ -1,4 +1,4 @@
-"""The handler wrapper: validation, both hook styles, deadlines, result checking and the §4 errors."""
+"""The handler wrapper: validation, both hook styles, deadlines, result checking and the documented error bodies."""
 
 from __future__ import annotations
 

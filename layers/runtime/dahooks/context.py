@@ -84,7 +84,7 @@ class Context:
         # tells apart the records of the users API, which runs every hook in one function.
         logger.info(format_log_args(args), extra={"source": "hook", "hook": self.hook_name}, stacklevel=3)
 
-    # Custom data and cache: delegated to the storage layer (§5).
+    # Custom data and the cache live in the storage layer (dahooks.storage), built on first use.
     def read(self) -> dict[str, Any]:
         """The custom data, as stored (an empty dict before the first write)."""
         return self.container.storage.read()

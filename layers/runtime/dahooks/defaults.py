@@ -1,4 +1,4 @@
-"""What each hook answers when its function ships no `hook.py` (§1, "not configured").
+"""What each hook answers when its function ships no `hook.py`: the original's "not configured" answers.
 
 Each default is in a shape its hook type's result checker accepts; `hook_types` says which is whose.
 """

@@ -1,4 +1,4 @@
-"""HTTP API (payload format 2.0) responses: JSON bodies, and the §4 error body."""
+"""HTTP API (payload format 2.0) responses: JSON bodies, and the error body `{"error", "message", "requestId"}`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each hook may return, normalised to the §4 response body.
+"""What each hook may return, normalised to the response body the API documents (openapi.yaml).
 
 A hook may answer in the original's loose style (a bare string for filter, a list for
 memberships); the checker turns every accepted shape into the one body the API documents and

@@ -1,4 +1,4 @@
-"""Custom data and the shared cache on DynamoDB: what `ctx.read`/`write`/`update`/`cache` use (§5).
+"""Custom data and the shared cache on DynamoDB: what `ctx.read`/`write`/`update`/`cache` use.
 
 Importing this package does not import boto3; the client is built on first use.
 """

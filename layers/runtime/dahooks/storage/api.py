@@ -1,4 +1,4 @@
-"""The /custom-data HTTP API (§4): read, versioned write, and the audit history.
+"""The /custom-data HTTP API: read, versioned write, and the audit history.
 
 API Gateway's JWT authorizer has already checked the token and the route's scope
 (`custom-data:read` for the GETs, `custom-data:write` for PUT); the token's subject is what the

@@ -1,4 +1,4 @@
-"""`ctx.cache`: a key/value cache shared by every container, in the same DynamoDB table (§5).
+"""`ctx.cache`: a key/value cache shared by every container, in the same DynamoDB table.
 
 Items live under pk="cache", sk=<key>, with the value as compact JSON and `expires_at` in epoch
 seconds, the table's TTL attribute. DynamoDB deletes expired items only eventually (within days),

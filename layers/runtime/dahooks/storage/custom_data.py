@@ -1,4 +1,4 @@
-"""Custom data in DynamoDB: versioned, atomic across items, cheap to re-read when unchanged (§5).
+"""Custom data in DynamoDB: versioned, atomic across items, cheap to re-read when unchanged.
 
 Items, all under pk="custom-data":
 
