@@ -40,7 +40,7 @@ def running_stack(path: Path = RUNNING_STACK) -> dict[str, Any] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("function", help="the function's logical id in template.yaml, e.g. AccessFunction")
-    parser.add_argument("event", type=Path, help="an event file, e.g. events/access-read-user.json")
+    parser.add_argument("event", type=Path, help="an event file, e.g. events/access-read-user-own-department.json")
     parser.add_argument(
         "--env-vars",
         "-n",
