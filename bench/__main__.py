@@ -1,7 +1,7 @@
 """Run every `bench/bench_*.py` module, print one table, and write the figures to .local/bench.json.
 
-Each module exposes `run() -> list[Figure]`. `python -m bench access storage` (`make bench
-ONLY="access storage"`) runs only the modules whose names contain one of the words given.
+Each module exposes `run() -> list[Figure]`. `python -m bench invoke storage` (`make bench
+ONLY="invoke storage"`) runs only the modules whose names contain one of the words given.
 """
 
 from __future__ import annotations
