@@ -3,7 +3,7 @@
 The original documentation's sample: IT sees everyone (no query); anyone else sees only the
 users of their own department. The department is quoted with `lucene.field_equals`, so a name
 holding a quote or a Lucene operator cannot widen the query. Combine it with a user's own search
-through `dahooks.lucene.restrict` (it parses both and joins them as trees; see the README),
+through `dahooks.lucene.restrict` (it parses both and joins them as trees; see docs/writing-hooks.md),
 never by pasting strings together.
 """
 
