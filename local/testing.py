@@ -708,7 +708,12 @@ def demo_user_pool(state_dir: Path) -> Iterator[UserPool]:
 
 
 def api_event(
-    method: str, path: str, claims: dict[str, str], body: Any = None, query: dict[str, str] | None = None
+    method: str,
+    path: str,
+    claims: dict[str, str],
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The event of `method path` (`/api/users/kelly/block`) as API Gateway sends it once the
     dashboard-user authorizer accepted a token with `claims` (`token_claims`)."""
@@ -720,7 +725,7 @@ def api_event(
         "routeKey": f"{method} {route}",
         "rawPath": path,
         "rawQueryString": urlencode(query or {}),
-        "headers": {"content-type": "application/json"},
+        "headers": {"content-type": "application/json", **(headers or {})},
         "requestContext": {
             "accountId": aws.ACCOUNT,
             "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
@@ -743,6 +748,8 @@ def api_event(
 def _api_route(path: str) -> tuple[str, dict[str, str]]:
     """The template route of an /api path, and its path parameters."""
     parts = path.strip("/").split("/")
+    if parts[:3] == ["api", "config", "hooks"] and len(parts) == 5:
+        return "/api/config/hooks/{hook}/" + parts[4], {"hook": parts[3]}
     if parts[:2] != ["api", "users"] or len(parts) < 3:
         return path, {}
     parameters = {"id": parts[2]}
@@ -840,10 +847,12 @@ class Dashboard:
         body: Any = None,
         *,
         query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
         token: str | None = None,
         timeout: float = 10.0,
     ) -> Answer:
-        event = api_event(method, path, token_claims(token or self.user_pool.token(as_user)), body, query)
+        claims = token_claims(token or self.user_pool.token(as_user))
+        event = api_event(method, path, claims, body, query, headers)
         context: Any = LambdaContext(function_name="UsersFunction", memory_limit_in_mb=512, timeout=timeout)
         response = self.handler(event, context)
         return Answer(response["statusCode"], json.loads(response["body"]) if response.get("body") else None)

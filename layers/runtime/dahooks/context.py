@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from .storage import Storage
     from .storage.cache import Cache
+    from .storage.hook_errors import HookFailure
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,15 @@ class Container:
                 raise RuntimeError("custom data and the cache are not configured for this function")
             self._storage = self.storage_factory()
         return self._storage
+
+    def record_failure(self, failure: HookFailure) -> None:
+        """Keep a hook's failure for the configuration page, where this container has storage; never raises."""
+        if self._storage is None and self.storage_factory is None:
+            return
+        try:
+            self.storage.hook_errors.record(failure)
+        except Exception as error:  # the storage could not even be built: the answer stands
+            logger.warning("the hook's failure could not be recorded", extra={"error": type(error).__name__})
 
 
 @dataclass

@@ -19,12 +19,17 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     }
 
 
-def error_response(error: DahooksError, request_id: str) -> dict[str, Any]:
+def error_body(error: DahooksError, request_id: str) -> dict[str, Any]:
     """`{"error", "message", "requestId"}` (and `field` for a bad request), never a stack trace."""
     body: dict[str, Any] = {"error": error.code, "message": str(error), "requestId": request_id}
     if isinstance(error, InvalidRequestError) and error.field:
         body["field"] = error.field
-    return json_response(error.status, body)
+    return body
+
+
+def error_response(error: DahooksError, request_id: str) -> dict[str, Any]:
+    """The error's status with its `error_body`."""
+    return json_response(error.status, error_body(error, request_id))
 
 
 def request_id_of(event: dict[str, Any]) -> str:

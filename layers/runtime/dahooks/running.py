@@ -5,12 +5,14 @@ which runs the same `functions/<hook>/hook.py` files in process, so that a hook 
 wherever it runs: a refusal (`callback(error)` or `HookError`) answers with its hook type's status
 and the hook's own message; a crash, or a result of the wrong shape, is 500 `HookFailed` (details
 only in the logs); a hook past its deadline is 504 `HookTimeout`; a dependency's own error (storage
-unavailable) keeps its status.
+unavailable) keeps its status. A failure or a timeout is also kept, best effort, among the hook's
+last failures for the dashboard's configuration page (`storage.hook_errors`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
 from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger
+from .storage.hook_errors import HookFailure, cause_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,10 +63,15 @@ class LoadedHook:
         except DahooksError:
             raise  # a dependency (storage) failure, with its own status
         except DeadlineExceeded:
-            raise self.timeout(seconds, started) from None
-        except Exception:
-            raise self.crash() from None
-        return self.checked(result)
+            late = f"still running at its {seconds:.1f} s deadline"
+            raise self.kept(ctx, self.timeout(seconds, started), late) from None
+        except Exception as error:
+            raise self.kept(ctx, self.crash(), cause_of(error)) from None
+        try:
+            return self.checked(result)
+        except HookFailedError as failure:
+            problem = failure.__context__  # what the result checker said, suppressed in the answer
+            raise self.kept(ctx, failure, cause_of(problem) if problem else "") from None
 
     def checked(self, result: Any) -> dict[str, Any]:
         """`result` as the hook type's response body; `HookFailedError` when it is not one, or not JSON."""
@@ -76,6 +84,20 @@ class LoadedHook:
             logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}")
             raise HookFailedError(f"The {self.name} hook returned an invalid result.") from None
         return body
+
+    def kept(self, ctx: Context, failure: DahooksError, cause: str) -> DahooksError:
+        """`failure`, once kept among the hook's last failures (best effort: never changes the answer)."""
+        ctx.container.record_failure(
+            HookFailure(
+                hook=self.name,
+                error=failure.code,
+                message=str(failure),
+                cause=cause,
+                request_id=ctx.request_id,
+                where=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""),
+            )
+        )
+        return failure
 
     def refusal(self, error: HookError) -> HookError:
         """The hook's refusal as the caller gets it: its own message, with its hook type's status."""

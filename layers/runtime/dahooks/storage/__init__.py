@@ -1,4 +1,4 @@
-"""Custom data and the shared cache on DynamoDB: what `ctx.read`/`write`/`update`/`cache` use.
+"""Custom data, the shared cache and the hooks' last failures on DynamoDB: what `ctx.read`/`write`/`update`/`cache` use.
 
 Importing this package does not import boto3; the client is built on first use.
 """
@@ -13,10 +13,11 @@ from .cache import Cache
 from .codec import MAX_DATA_BYTES
 from .custom_data import CustomData, CustomDataStore, Updater
 from .dynamodb import build_client
+from .hook_errors import HookErrors, HookFailure
 
 
 class Storage:
-    """One container's view of the table: custom data (with its in-memory copy) and the cache."""
+    """One container's view of the table: custom data (with its in-memory copy), the cache, the hooks' failures."""
 
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
@@ -24,6 +25,7 @@ class Storage:
         self._lock = threading.Lock()
         self.custom_data = CustomDataStore(self.client, table_name)
         self.cache = Cache(self.client, table_name)
+        self.hook_errors = HookErrors(self.client, table_name)
 
     def client(self) -> Any:
         """The DynamoDB client, built on first use."""
@@ -62,4 +64,4 @@ def from_environment() -> Storage:
     return Storage(table_name)
 
 
-__all__ = ["MAX_DATA_BYTES", "Cache", "CustomData", "Storage", "from_environment"]
+__all__ = ["MAX_DATA_BYTES", "Cache", "CustomData", "HookErrors", "HookFailure", "Storage", "from_environment"]

@@ -74,7 +74,8 @@ def _chunk_key(version: int, index: int) -> dict[str, Any]:
     return {"pk": {"S": PK}, "sk": {"S": f"chunk#{version:012d}#{index:03d}"}}
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
+    """UTC now, ISO 8601 to the millisecond: sort keys that sort by time."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -198,7 +199,7 @@ class CustomDataStore:
 
     # ------------------------------------------------------------------ writing
     def _transaction(self, encoded: codec.Encoded, previous: Head, new: Head, actor: str) -> list[dict[str, Any]]:
-        when = _now_iso()
+        when = now_iso()
         head_item: dict[str, Any] = {
             "pk": {"S": PK},
             "sk": {"S": HEAD_SK},

@@ -18,10 +18,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..logs import logger, redact
+from .custom_data import now_iso
 from .dynamodb import translated_errors
 
 if TYPE_CHECKING:
@@ -50,10 +50,6 @@ def cause_of(error: BaseException) -> str:
     """`KeyError: 'department'`: the exception's type and message, redacted and shortened."""
     text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return str(redact(text))[:MAX_CAUSE_CHARS]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class HookErrors:

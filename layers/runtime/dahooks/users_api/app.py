@@ -109,7 +109,8 @@ class UsersApi(JsonApi):
                 remaining=self._remaining,
                 path=path,
                 query=event.get("queryStringParameters") or {},
-                raw_body=read_body(event) if route.changes else b"",
+                headers={name.lower(): value for name, value in (event.get("headers") or {}).items()},
+                raw_body=read_body(event) if route.method != "GET" else b"",
             )
             status, body = route.handler(exchange)
         except Exception as error:

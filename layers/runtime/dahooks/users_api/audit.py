@@ -23,11 +23,11 @@ import binascii
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InvalidRequestError
 from ..logs import logger
+from ..storage.custom_data import now_iso
 from ..storage.dynamodb import translated_errors
 
 if TYPE_CHECKING:
@@ -65,10 +65,6 @@ class Outcome:
     status: int
     error: str = ""
     message: str = ""
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class AuditLog:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from ..directory import Directory, User
     from ..hook_types import HookType
+    from ..storage import Storage
     from .audit import AuditLog
     from .audit_trail import AuditTrail
     from .caller import ActingUsers, Caller
@@ -39,6 +40,7 @@ class Services:
     pages: PageAccess
     audit: AuditLog
     acting_users: ActingUsers
+    storage: Storage  # the table: custom data and the hooks' last failures, for the configuration page
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Exchange:
     remaining: Callable[[], float]  # seconds a hook may still run
     path: Mapping[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case, as API Gateway sends them
     raw_body: bytes = b""
 
     @property

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Container, Context, Request
 from ..exceptions import HookError, InvalidRequestError
-from ..hook_types import ACCESS, FILTER, MEMBERSHIPS, SETTINGS, WRITE, HookType
+from ..hook_types import (
+    FILTER,
+    HOOK_FILE,
+    HOOK_TYPES,
+    POST_USER_REGISTRATION,
+    POST_USER_REGISTRATION_FOLDER,
+    HookType,
+)
 from ..running import LoadedHook
 
 if TYPE_CHECKING:
@@ -27,8 +34,9 @@ if TYPE_CHECKING:
     from ..storage import Storage
     from .caller import Caller
 
-# The hook types the users API runs; custom domain only concerns e-mails, which Cognito sends itself.
-USED_HOOK_TYPES = (FILTER, ACCESS, WRITE, MEMBERSHIPS, SETTINGS)
+# Every request/response hook type: the routes run filter, access, write, memberships and settings
+# (custom domain only concerns e-mails, which Cognito sends itself); the configuration page's runner
+# runs any of them.
 # Here a filter hook's refusal means the caller may list nobody: "access denied", as the access hook's.
 REFUSAL_STATUS = {FILTER.name: 403}
 PAYLOAD_PREFIX = "payload."
@@ -49,8 +57,10 @@ class InProcessHooks:
 
     def __init__(self, functions: Path, storage_factory: Callable[[], Storage]) -> None:
         shared_storage = functools.cache(storage_factory)  # one client for all; built on first use
+        self.files = hook_files(functions)
         self.loaded = {
-            hook_type.name: LoadedHook.load(hook_type, hook_type.hook_path(functions)) for hook_type in USED_HOOK_TYPES
+            hook_type.name: LoadedHook.load(hook_type, hook_type.hook_path(functions))
+            for hook_type in HOOK_TYPES.values()
         }
         self.containers = {name: Container(storage_factory=shared_storage) for name in self.loaded}
 
@@ -83,6 +93,13 @@ class InProcessHooks:
         except HookError as refusal:
             refusal.status = REFUSAL_STATUS.get(hook_type.name, refusal.status)
             raise
+
+
+def hook_files(functions: Path) -> dict[str, Path]:
+    """Every hook's hook.py in this deployment, by hook name (Post User Registration's included)."""
+    files = {name: hook_type.hook_path(functions) for name, hook_type in HOOK_TYPES.items()}
+    files[POST_USER_REGISTRATION] = functions / POST_USER_REGISTRATION_FOLDER / HOOK_FILE
+    return files
 
 
 def request_body(caller: Caller, call: HookCall) -> dict[str, Any]:

@@ -63,4 +63,5 @@ def build_services(
         pages=PageAccess(hooks, settings.access_hook_threads),
         audit=AuditLog(storage.client, storage.table_name, settings.audit_retention_days),
         acting_users=ActingUsers(directory.get_user, settings.acting_user_cache_s),
+        storage=storage,
     )
