@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from dahooks.hook_types import HOOK_TYPES
 from dahooks.registration import idempotency, kept
-from dahooks.storage import cache, custom_data
+from dahooks.storage import cache, custom_data, hook_errors
 from dahooks.users_api import audit
 from local.access_log import AccessEntry
 from local.template import Template
@@ -25,7 +26,9 @@ KEYED_ACTIONS = (GET, QUERY, PUT, UPDATE, DELETE)
 UNKEYED_ACTIONS = ("Scan", "BatchGetItem", "BatchWriteItem", "PartiQLSelect", "PartiQLUpdate", "DeleteTable")
 OTHER_PARTITION = "someone-elses-partition"
 AUDIT_OF_KELLY = f"{audit.USER_PK_PREFIX}kelly"
+FAILURES = {hook: hook_errors.PK_PREFIX + hook for hook in HOOK_TYPES}
 PARTITIONS = (
+    *FAILURES.values(),
     custom_data.PK,
     cache.PK,
     idempotency.PARTITION,
@@ -36,20 +39,34 @@ PARTITIONS = (
 )
 
 HOOK_ACCESS = {custom_data.PK: {GET, QUERY}, cache.PK: {GET, QUERY, PUT, DELETE}}
+
+
+def hook_function(hook: str) -> dict[str, set[str]]:
+    """A hook's function: the hooks' storage, and its own hook's last failures (for the configuration page)."""
+    return {**HOOK_ACCESS, FAILURES[hook]: {PUT}}
+
+
 # Who may do what on which partition: everything else is refused.
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "HealthFunction": {},
-    "FilterFunction": HOOK_ACCESS,
-    "AccessFunction": HOOK_ACCESS,
-    "WriteFunction": HOOK_ACCESS,
-    "MembershipsFunction": HOOK_ACCESS,
-    "SettingsFunction": HOOK_ACCESS,
-    "CustomDomainFunction": HOOK_ACCESS,
+    "FilterFunction": hook_function("filter"),
+    "AccessFunction": hook_function("access"),
+    "WriteFunction": hook_function("write"),
+    "MembershipsFunction": hook_function("memberships"),
+    "SettingsFunction": hook_function("settings"),
+    "CustomDomainFunction": hook_function("custom-domain"),
     "CustomDataFunction": {custom_data.PK: {GET, QUERY, PUT, DELETE}},
     "PostUserRegistrationFunction": {kept.PARTITION: {PUT}},
     "RegistrationWorkerFunction": {idempotency.PARTITION: {GET, PUT, UPDATE, DELETE}, kept.PARTITION: {QUERY, DELETE}},
-    # The hooks it runs in process, and the audit log: the whole log's partition and each user's.
-    "UsersFunction": {**HOOK_ACCESS, audit.LOG_PK: {PUT, UPDATE, QUERY}, AUDIT_OF_KELLY: {PUT, UPDATE, QUERY}},
+    # The hooks it runs in process (and their last failures, which the configuration page reads), the
+    # custom data the configuration page replaces, and the audit log: the whole log's partition and each user's.
+    "UsersFunction": {
+        **HOOK_ACCESS,
+        custom_data.PK: {GET, QUERY, PUT, DELETE},
+        **{partition: {PUT, QUERY} for partition in FAILURES.values()},
+        audit.LOG_PK: {PUT, UPDATE, QUERY},
+        AUDIT_OF_KELLY: {PUT, UPDATE, QUERY},
+    },
 }
 
 
