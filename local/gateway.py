@@ -6,7 +6,8 @@ route's function in its warm worker, and turn the result into the response; a fu
 or times out is 500 `{"message": "Internal Server Error"}`. Every response carries
 `apigw-requestid`, the event's requestId, and every request leaves a line in the access log
 (local/access_log.py). `POST /oauth/token` is the local issuer's token endpoint (local/token_endpoint.py),
-what a machine client's issuer serves in production.
+what a machine client's issuer serves in production. What no route serves may be the dashboard's pages
+(local/dashboard_site.py), which CloudFront serves in AWS.
 
 asyncio and keep-alive: one event loop serves every connection and waits on the workers without a
 thread per request, which is what makes milliseconds per request possible on a small machine.
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .access_log import AccessLog
+    from .dashboard_site import DashboardSite
     from .template import Route
     from .token_endpoint import TokenEndpoint
 
@@ -101,6 +103,7 @@ class Gateway:
         allow_non_loopback: bool = False,
         access_log: AccessLog | None = None,
         token_endpoint: TokenEndpoint | None = None,
+        site: DashboardSite | None = None,
     ) -> None:
         if not allow_non_loopback:
             ensure_loopback(host)
@@ -112,6 +115,7 @@ class Gateway:
         self.port = port
         self.access_log = access_log
         self.token_endpoint = token_endpoint
+        self.site = site
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
@@ -184,7 +188,11 @@ class Gateway:
             return response
         found = self.router.match(request.method, request.path)
         if found is None:
-            return json_answer(NOT_FOUND)
+            page = await self.site.answer(request) if self.site is not None else None
+            if page is None:
+                return json_answer(NOT_FOUND)
+            entry.route_key = "dashboard"  # CloudFront's, not a route: in AWS these lines are in its logs
+            return page
         route, path_parameters = found
         entry.route_key = route.route_key
         authorizer = None

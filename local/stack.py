@@ -30,13 +30,15 @@ from .access_log import ACCESS_LOG_FILE, AccessLog
 from .authorizer import JwtAuthorizer, LocalIssuer, published_keys
 from .banner import all_scopes, print_banner
 from .cognito_emulator import CognitoEmulator
-from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, ensure_demo_directory
+from .dashboard_site import dashboard_site
+from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, demo_password, ensure_demo_directory
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .machine_client import CLIENT_FILE, development_client
+from .local_login import LocalLogin
 from .moto_server import MotoServer
-from .paths import STATE_DIR, TEMPLATE
+from .paths import DASHBOARD, STATE_DIR, TEMPLATE
 from .resources import create_resources
 from .template import Route, Template
 from .token_endpoint import TOKEN_PATH, TokenEndpoint
@@ -45,9 +47,11 @@ from .worker_pool import DEFAULT_CONCURRENCY, WorkerPool
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from .dashboard_site import DashboardSite
+
 DEFAULT_PORT = 3000
 USER_POOL_PARAMETER = "UserPoolId"
-CLIENT_PARAMETER = "UserPoolClientId"
+DASHBOARD_CLIENT = "DashboardClient"  # the template's app client for the dashboard: locally the demo pool's
 DEV_TOKEN_LIFETIME_S = 7 * 24 * 3600  # rewritten at every start; a week outlasts any working session
 
 
@@ -124,7 +128,7 @@ class Stack:
             cognito_endpoint = self.cognito.start()
             pool = self.pool_of_users = ensure_demo_directory(cognito_endpoint, self.state_dir)
             announce(pool, self.state_dir)
-            values.update({USER_POOL_PARAMETER: pool.pool_id, CLIENT_PARAMETER: pool.client_id})
+            values.update({USER_POOL_PARAMETER: pool.pool_id, DASHBOARD_CLIENT: pool.client_id})
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
         self.values = values
         self.aws_environment = aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint, cognito=cognito_endpoint)
@@ -175,6 +179,7 @@ class Stack:
             allow_non_loopback=self.args.allow_non_loopback,
             access_log=self.access_log,
             token_endpoint=TokenEndpoint(self.issuer, self.client, all_scopes(routes)),
+            site=self._site(template),
         )
         port = await self.gateway.start()
         self.sources = await asyncio.to_thread(_start_event_sources, template, self.pool, self.moto.endpoint or "")
@@ -183,6 +188,12 @@ class Stack:
         self._announce(routes, url, token_file)
         self._write_ready_file(url, token_file)
         await stop.wait()
+
+    def _site(self, template: Template) -> DashboardSite | None:
+        """The dashboard's pages, signing in with the demo directory's users when there is one."""
+        pool = self.pool_of_users
+        login = LocalLogin(pool, demo_password(self.state_dir)) if pool is not None else None
+        return dashboard_site(template, DASHBOARD, login)
 
     def _write_dev_token(self, routes: list[Route]) -> Path:
         token_file = self.state_dir / "dev-token"

@@ -24,6 +24,9 @@ drive this project locally, and the one place they import it from.
   `starts_without_aws_sdk`, which functions must start without boto3.
 - What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
   `role_statements` (the IAM statements of a function's role, its managed policies included).
+- The dashboard in a browser: `launch_chromium` (Debian's chromium driven by Playwright, with no
+  browser download and no network beyond loopback), `with_axe` and `serious_violations` (axe-core,
+  from npm, on a page), `sign_in` (through the local managed login, as a demo user).
 
 pytest fixtures live in the tests' conftest.py files and call into this module. It imports boto3
 and the layer (dahooks) only when a function here needs them.
@@ -1050,7 +1053,7 @@ DEPLOY_PARAMETERS = {
     "JwtIssuer": "https://tenant.example.auth0.com/",
     "JwtAudience": "urn:delegated-admin-hooks",
     "UserPoolId": "eu-west-1_AbCdEf123",
-    "UserPoolClientId": "dashboardclient",
+    "DashboardDomainPrefix": "example-dashboard",
 }
 
 
@@ -1096,3 +1099,58 @@ def role_statements(rendered: dict[str, Any], function: str) -> list[dict[str, A
         found = document["Statement"]
         statements.extend(found if isinstance(found, list) else [found])
     return statements
+
+
+# --------------------------------------------------------------------------- the dashboard in a browser
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; `make test` installs it where it is missing
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No name resolves but the loopback address: the browser reaches the local stack and nothing else.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SERIOUS = ("serious", "critical")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """A headless Chromium: Debian's, through Playwright's `executable_path` (Playwright's own build is never used)."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def with_axe(context: Any) -> Any:
+    """`context` (a Playwright browser context) with axe-core in every page it opens.
+
+    An init script runs before the page's own and is not subject to its Content-Security-Policy, so
+    the pages are checked under the very policy they are served with (no `bypass_csp`).
+    """
+    context.add_init_script(path=str(AXE_SCRIPT))
+    return context
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on `page` as it is now, one line each."""
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        f"{violation['impact']} {violation['id']}: {violation['help']} "
+        f"({', '.join(str(node['target']) for node in violation['nodes'][:3])})"
+        for violation in results["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def sign_in(page: Any, username: str) -> None:
+    """Sign `page` in as a demo user, through the dashboard's sign-in and the local managed login."""
+    page.goto("/")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(f'button[name="username"][value="{username}"]').click()
+    page.locator("#account").get_by_text("Sign out").wait_for()

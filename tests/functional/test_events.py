@@ -94,7 +94,7 @@ def functions(
         "RegistrationQueue": registration_queue,
         "CursorKeySecret": cursor_key_secret,
         "UserPoolId": user_pool.pool.pool_id,
-        "UserPoolClientId": user_pool.pool.client_id,
+        "DashboardClient": user_pool.pool.client_id,
     }
     warm = WarmFunctions(Template(values=values), set_environment=False)
     with temporary_environment({**warm.environment(), **aws.environment(cognito=user_pool.pool.endpoint)}):

@@ -1,0 +1,77 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright, on the session's local stack.
+
+One browser for the session and a fresh context (cookies, storage, memory: a new browser profile in
+effect) for each page a test opens, with axe-core injected. A test fails on any error the page
+reports (a script error, a missing file, a Content-Security-Policy violation); the API's own refusals
+(a 4xx the page shows) are what several tests are about, so the console's note of them is not one. Each test leaves
+a screenshot of every page it opened in `.local/test-output/dashboard/`, named after the test.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from local.paths import STATE_DIR
+from local.testing import UserPool, launch_chromium, with_axe
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from local.testing import RunningStack
+
+OUTPUT = STATE_DIR / "test-output" / "dashboard"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pool(local_stack: RunningStack) -> UserPool:
+    return UserPool.of_stack(local_stack.state_dir)
+
+
+@pytest.fixture
+def open_page(browser: Any, local_stack: RunningStack, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """open_page(phone=False) -> a new page in a context of its own, on the stack's origin."""
+    opened: list[tuple[Any, Any, list[str]]] = []
+
+    def open_one(*, phone: bool = False) -> Any:
+        context = with_axe(browser.new_context(base_url=local_stack.url, viewport=PHONE if phone else DESKTOP))
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", lambda message: problems.extend(_problem(message)))
+        opened.append((context, page, problems))
+        return page
+
+    yield open_one
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w-]+", "_", request.node.name)
+    for index, (context, page, problems) in enumerate(opened):
+        suffix = f"-{index + 1}" if len(opened) > 1 else ""
+        page.screenshot(path=str(OUTPUT / f"{name}{suffix}.png"), full_page=True)
+        context.close()
+        assert problems == [], problems
+
+
+def _problem(message: Any) -> list[str]:
+    """The console message as a problem, unless it is only Chromium noting an API answer of 4xx."""
+    if message.type != "error":
+        return []
+    url = str((message.location or {}).get("url", ""))
+    if "Failed to load resource" in message.text and "/api/" in url:
+        return []
+    return [f"console: {message.text} ({url})"]
