@@ -17,8 +17,9 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-function append(element, children) {
-  for (const child of children.flat()) {
+/** Add `children` to `element`, skipping null, undefined and false (DOM's own append writes "null"). */
+export function append(element, ...children) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }

@@ -2,7 +2,7 @@
 // is applied by the API, so this page never receives a user the caller may not see.
 import { api, withQuery } from "../api.js";
 import { displayedFields, valueAt } from "../fields.js";
-import { field, h, notice } from "../dom.js";
+import { append, field, h, notice } from "../dom.js";
 
 const PER_PAGE = 10;
 // The cursors of the pages before this one, so that "Previous" works without the API remembering.
@@ -60,7 +60,8 @@ function showPage(context, results, answer, search, cursor) {
     trail.length ? h("button", { type: "button", onclick: () => previous(context, search) }, "Previous page") : null,
     answer.next ? h("button", { type: "button", onclick: () => next(context, search, cursor, answer.next) }, "Next page") : null,
   );
-  results.append(
+  append(
+    results,
     heading,
     answer.hidden ? notice(`${answer.hidden} user(s) on this page are hidden by the access hook.`, "info") : null,
     h("div", { class: "scroll" }, table),

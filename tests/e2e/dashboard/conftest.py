@@ -43,6 +43,17 @@ def pool(local_stack: RunningStack) -> UserPool:
 
 
 @pytest.fixture
+def snapshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
+    """snapshot(page, "conflict"): a screenshot of a state the test passes through, beside its last one."""
+
+    def take(page: Any, label: str) -> None:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / f"{_name(request)}-{label}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
 def open_page(browser: Any, local_stack: RunningStack, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
     """open_page(phone=False) -> a new page in a context of its own, on the stack's origin."""
     opened: list[tuple[Any, Any, list[str]]] = []
@@ -59,12 +70,16 @@ def open_page(browser: Any, local_stack: RunningStack, request: pytest.FixtureRe
 
     yield open_one
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w-]+", "_", request.node.name)
+    name = _name(request)
     for index, (context, page, problems) in enumerate(opened):
         suffix = f"-{index + 1}" if len(opened) > 1 else ""
         page.screenshot(path=str(OUTPUT / f"{name}{suffix}.png"), full_page=True)
         context.close()
         assert problems == [], problems
+
+
+def _name(request: pytest.FixtureRequest) -> str:
+    return re.sub(r"[^\w-]+", "_", request.node.name)
 
 
 def _problem(message: Any) -> list[str]:

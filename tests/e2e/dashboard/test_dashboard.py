@@ -52,7 +52,9 @@ def finance_usernames(pool: UserPool) -> set[str]:
 # --------------------------------------------------------------------------- kelly, Finance's admin
 
 
-def test_the_sign_in_pages_are_accessible_and_the_token_stays_in_memory(open_page: Callable[..., Any]) -> None:
+def test_the_sign_in_pages_are_accessible_and_the_token_stays_in_memory(
+    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None]
+) -> None:
     page = open_page()
     page.goto("/")
     page.get_by_role("heading", name="Sign in").wait_for()
@@ -60,6 +62,7 @@ def test_the_sign_in_pages_are_accessible_and_the_token_stays_in_memory(open_pag
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Local sign-in").wait_for()
     accessible(page)
+    snapshot(page, "local-sign-in")
     page.locator('button[name="username"][value="kelly"]').click()
     page.get_by_role("button", name="Sign out").wait_for()
 
@@ -73,7 +76,7 @@ def test_the_sign_in_pages_are_accessible_and_the_token_stays_in_memory(open_pag
 def test_kelly_sees_exactly_the_finance_users(open_page: Callable[..., Any], pool: UserPool) -> None:
     page = open_page()
     sign_in(page, "kelly")
-    page.get_by_role("heading", name="Users").wait_for()
+    page.get_by_role("heading", name="Users", exact=True).wait_for()
     assert page.locator("#title").inner_text() == "Finance User Management"  # the settings hook's dict.title
     accessible(page)
 
@@ -98,7 +101,9 @@ def test_kelly_searches(open_page: Callable[..., Any]) -> None:
     accessible(page)
 
 
-def test_kelly_creates_a_user_in_finance_and_finds_it(open_page: Callable[..., Any], pool: UserPool) -> None:
+def test_kelly_creates_a_user_in_finance_and_finds_it(
+    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None], pool: UserPool
+) -> None:
     username = f"dash-{uuid.uuid4().hex[:8]}@example.com"  # the shipped write hook names users by e-mail
     page = open_page()
     sign_in(page, "kelly")
@@ -111,6 +116,7 @@ def test_kelly_creates_a_user_in_finance_and_finds_it(open_page: Callable[..., A
     page.get_by_label("Email (required)").fill(username)
     page.get_by_label("Password", exact=True).fill("Dashboard-pass-1")
     page.get_by_label("Repeat password").fill("Dashboard-pass-1")
+    snapshot(page, "form")
     page.get_by_role("button", name="Create user").click()
 
     page.get_by_text(f"Created {username}.").wait_for()
@@ -168,7 +174,7 @@ def test_the_settings_hooks_title_menu_name_and_css_are_applied(open_page: Calla
     theme = "h1 { letter-spacing: 3px; }"
     page.route("**/themes/test.css", lambda route: route.fulfill(body=theme, content_type="text/css"))
     sign_in(page, "kelly")
-    page.get_by_role("heading", name="Users").wait_for()
+    page.get_by_role("heading", name="Users", exact=True).wait_for()
 
     assert page.locator("#title").inner_text() == "Fabrikam Users"
     assert page.title() == "Users – Fabrikam Users"
@@ -193,7 +199,9 @@ def test_the_list_fits_a_phone(open_page: Callable[..., Any]) -> None:
 # --------------------------------------------------------------------------- the other roles
 
 
-def test_amy_sees_no_action_that_changes_anything(open_page: Callable[..., Any]) -> None:
+def test_amy_sees_no_action_that_changes_anything(
+    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None]
+) -> None:
     page = open_page()
     sign_in(page, "amy")
     page.get_by_role("table").wait_for()
@@ -204,6 +212,7 @@ def test_amy_sees_no_action_that_changes_anything(open_page: Callable[..., Any])
 
     assert page.get_by_role("heading", name="Actions").count() == 0
     assert page.locator("main").get_by_role("button").all_inner_texts() == ["Show this user's log"]
+    snapshot(page, "user")
     page.goto("/#/create")
     page.get_by_role("heading", name="Not found").wait_for()
 
@@ -235,7 +244,7 @@ def _custom_data_editor(page: Any) -> Any:
 
 
 def test_ian_edits_custom_data_meets_a_conflict_from_a_second_tab_and_resolves_it(
-    open_page: Callable[..., Any], local_stack: RunningStack, pool: UserPool
+    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None], local_stack: RunningStack, pool: UserPool
 ) -> None:
     marker = uuid.uuid4().hex[:8]
     first, second = open_page(), open_page()
@@ -261,6 +270,7 @@ def test_ian_edits_custom_data_meets_a_conflict_from_a_second_tab_and_resolves_i
     conflict.wait_for()
     assert f"theirs-{marker}" in conflict.locator("figure").nth(1).inner_text()
     accessible(first)
+    snapshot(first, "conflict")
     first.get_by_role("button", name="Keep mine").click()
     first.get_by_text("Saved as version").wait_for()
 
