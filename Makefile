@@ -32,17 +32,22 @@ BUDGET_MS ?= 4000
 FILE ?=
 TABLE ?=
 REPLACE ?=
+# The stack make publish-dashboard reads (docs/dashboard.md).
+STACK ?= delegated-admin-hooks
+
+# Debian's chromium, which the dashboard's browser tests drive through Playwright (no browser download).
+CHROMIUM := /usr/bin/chromium
 
 # What a developer types reaches the programs exactly as typed, and runs nothing: these variables are
 # never expanded by make (a value holding $(...) stays text) nor handed to recipes' environments (make
 # would expand them there), and each is passed as one single-quoted shell word (a ' inside is closed,
 # escaped and reopened).
 TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS PORT HOST ALLOW_NON_LOOPBACK \
-	URL OUT BUDGET_MS FILE TABLE REPLACE
+	URL OUT BUDGET_MS FILE TABLE REPLACE STACK
 unexport $(TYPED_VARIABLES)
 quoted = '$(subst ','\'',$(value $(1)))'
 
-.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench dae-hooks import-dae sam-check validate build clean dynamodb-launcher
+.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench dae-hooks import-dae sam-check validate build clean dynamodb-launcher publish-dashboard
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,7 +84,14 @@ node_modules/.installed: package.json package-lock.json
 dynamodb-launcher: install node_modules/.installed
 	@$(PY) -m local.dynamodb_local
 
-test: install node_modules/.installed dynamodb-launcher lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
+# Installed where missing, as root (CI is): `apt-get update` first, since an image's lists may be stale
+# or absent; no recommends (they pull in systemd, udev and more; fonts-dejavu is already there).
+$(CHROMIUM):
+	@test "$$(id -u)" = 0 || { echo "the browser tests need Debian's chromium: sudo apt-get install --no-install-recommends chromium" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
 
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java; under 30 s)
@@ -144,6 +156,9 @@ BUILD_INPUTS := template.yaml samconfig.toml $(shell find layers functions -type
 .aws-sam/build/template.yaml: $(SAM_VENV)/.installed $(BUILD_INPUTS)
 	SAM_CLI_TELEMETRY=0 PATH="$(PY313_BIN):$$PATH" $(SAM_VENV)/bin/sam build
 	touch $@
+
+publish-dashboard: install ## after sam deploy: upload dashboard/ and its config.json to the stack's bucket (STACK=...)
+	@$(PY) -m tools.publish_dashboard --stack $(call quoted,STACK)
 
 clean: ## remove the virtualenvs, build output and local state
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local node_modules
