@@ -109,6 +109,7 @@ def print_banner(
     moto: str,
     client: MachineClient,
     cognito: LocalPool | None = None,
+    dashboard: bool = False,
 ) -> None:
     """The endpoints, the token file, the machine client, and per route: method, path, function,
     scopes, and its curl line; with a user pool, how to call the users API as a dashboard user."""
@@ -138,5 +139,7 @@ def print_banner(
             "\nThe users kelly, the Finance department's admin, may see:"
         )
         print(f'  curl -s {url}/api/users -H "Authorization: Bearer {user_token_command("kelly", state_dir)}"')
+    if dashboard:
+        print(f"\nThe dashboard: {url}/ (sign in by picking a demo user; in AWS, the user pool's managed login)")
     print(f"\nLogs: {display(state_dir / 'logs')}/<LogicalId>.log  (make logs FUNCTION=<LogicalId>)")
     print("Ctrl-C stops everything.\n", flush=True)

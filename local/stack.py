@@ -213,6 +213,7 @@ class Stack:
             moto=self.moto.endpoint or "",
             cognito=self.pool_of_users,
             client=self.client,
+            dashboard=self.gateway is not None and self.gateway.site is not None,
         )
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
