@@ -164,11 +164,12 @@ def _blocked(pool: UserPool, username: str) -> bool:
     return next(user["blocked"] for user in pool.users() if user["username"] == username)
 
 
-def test_the_settings_hooks_title_menu_name_and_css_are_applied(open_page: Callable[..., Any]) -> None:
+def test_the_settings_hooks_title_menu_name_css_and_user_fields_are_applied(open_page: Callable[..., Any]) -> None:
     page = open_page()
     settings = {
         "dict": {"title": "Fabrikam Users", "menuName": "Kelly from Finance", "memberships": "Teams"},
         "css": "/themes/test.css",
+        "userFields": [{"property": "email", "label": "Email", "edit": False}],
     }
     page.route("**/api/settings", lambda route: route.fulfill(json={"settings": settings}))
     theme = "h1 { letter-spacing: 3px; }"
@@ -180,6 +181,10 @@ def test_the_settings_hooks_title_menu_name_and_css_are_applied(open_page: Calla
     assert page.title() == "Users – Fabrikam Users"
     assert page.locator("#account").inner_text().startswith("Kelly from Finance")
     page.wait_for_function("getComputedStyle(document.querySelector('h1')).letterSpacing === '3px'")
+    page.goto("/#/user/finance-02")
+    page.get_by_role("heading", name="Actions").wait_for()
+    assert page.get_by_role("button", name="Change password").count() == 1
+    assert page.get_by_role("button", name="Change email").count() == 0  # its userField says edit: false
     page.get_by_role("link", name="Create user").click()
     page.get_by_role("group", name="Teams").wait_for()
 
