@@ -35,8 +35,8 @@ from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, demo_passwor
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
-from .machine_client import CLIENT_FILE, development_client
 from .local_login import LocalLogin
+from .machine_client import CLIENT_FILE, development_client
 from .moto_server import MotoServer
 from .paths import DASHBOARD, STATE_DIR, TEMPLATE
 from .resources import create_resources

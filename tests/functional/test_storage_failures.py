@@ -12,7 +12,7 @@ from botocore.exceptions import ConnectionClosedError
 
 from dahooks import HookFunction
 from dahooks.exceptions import ServiceUnavailableError, StorageAccessDeniedError
-from dahooks.storage import Storage
+from dahooks.storage import HookFailure, Storage
 from dahooks.storage.api import CustomDataApi
 from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.lambda_runtime import context_for
@@ -41,13 +41,18 @@ def dynamodb_error(code: str, status: int = 400) -> AWSResponse:
 
 def inject(storage: Storage, operation: str, answers: Callable[[int], Any]) -> list[int]:
     """Before each `operation` request is sent, `answers(n)` may answer it (or raise) instead of DynamoDB."""
+    return inject_into(storage.client(), operation, answers)
+
+
+def inject_into(client: Any, operation: str, answers: Callable[[int], Any]) -> list[int]:
+    """`inject` on one DynamoDB client: the numbers of the requests sent."""
     sent: list[int] = []
 
     def before_send(request: Any, **kwargs: Any) -> Any:
         sent.append(len(sent) + 1)
         return answers(len(sent))
 
-    storage.client().meta.events.register(f"before-send.dynamodb.{operation}", before_send)
+    client.meta.events.register(f"before-send.dynamodb.{operation}", before_send)
     return sent
 
 
@@ -165,3 +170,13 @@ def test_a_role_without_write_permission_is_a_clear_500_not_a_503(table):
 
 def test_service_unavailable_is_the_503_of_the_contract():
     assert (ServiceUnavailableError.status, ServiceUnavailableError.code) == (503, "ServiceUnavailable")
+
+
+def test_a_hooks_failure_is_recorded_in_one_attempt_so_the_answer_is_never_delayed(table):
+    storage = Storage(table)
+    failure = HookFailure("access", "HookTimeout", "The access hook timed out.", "late", "req-1", "test")
+    sent = inject_into(storage.best_effort_client(), "PutItem", lambda n: dynamodb_error("ThrottlingException"))
+
+    assert storage.hook_errors.record(failure) is False
+    assert sent == [1]
+    assert storage.hook_errors.recent("access") == []

@@ -19,3 +19,6 @@ def _in_this_interpreter_only(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("connect", "connect_ex", "bind"):
         monkeypatch.setattr(socket.socket, name, _refuse)
     monkeypatch.setattr(subprocess.Popen, "__init__", _refuse)
+    # No table either (the session's warm functions put the template's TABLE_NAME in the environment):
+    # what a function would keep there, a hook's failure say, is not even attempted.
+    monkeypatch.delenv("TABLE_NAME", raising=False)

@@ -12,7 +12,7 @@ from .. import config
 from .cache import Cache
 from .codec import MAX_DATA_BYTES
 from .custom_data import CustomData, CustomDataStore, Updater
-from .dynamodb import build_client
+from .dynamodb import best_effort_config, build_client
 from .hook_errors import HookErrors, HookFailure
 
 
@@ -22,10 +22,11 @@ class Storage:
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
         self._client = client
+        self._best_effort_client = client  # a client given (a test's) serves both
         self._lock = threading.Lock()
         self.custom_data = CustomDataStore(self.client, table_name)
         self.cache = Cache(self.client, table_name)
-        self.hook_errors = HookErrors(self.client, table_name)
+        self.hook_errors = HookErrors(self.client, table_name, record_client=self.best_effort_client)
 
     def client(self) -> Any:
         """The DynamoDB client, built on first use."""
@@ -34,6 +35,14 @@ class Storage:
                 if self._client is None:
                     self._client = build_client()
         return self._client
+
+    def best_effort_client(self) -> Any:
+        """The client for writes that must not delay an answer (one attempt, short timeouts), built on first use."""
+        if self._best_effort_client is None:
+            with self._lock:
+                if self._best_effort_client is None:
+                    self._best_effort_client = build_client(config=best_effort_config())
+        return self._best_effort_client
 
     def read(self) -> dict[str, Any]:
         """The custom data (a copy the caller may change), `{}` before the first write."""

@@ -31,6 +31,11 @@ READ_TIMEOUT = "DYNAMODB_READ_TIMEOUT"
 DEFAULT_MAX_ATTEMPTS = 4
 DEFAULT_CONNECT_TIMEOUT = 1.0
 DEFAULT_READ_TIMEOUT = 2.0
+# A best-effort write (a hook's failure, kept for the configuration page) happens while the caller
+# waits for an answer already decided, sometimes at the hook's deadline: one attempt, quickly given up,
+# so that it can never push the function past its own timeout.
+BEST_EFFORT_CONNECT_TIMEOUT = 0.2
+BEST_EFFORT_READ_TIMEOUT = 0.3
 
 # DynamoDB's answers that mean "not now": retried by botocore, then a 503.
 _UNAVAILABLE_CODES = frozenset(
@@ -58,6 +63,17 @@ def client_config() -> Any:
         retries={"mode": mode, "total_max_attempts": int(config.env_float(MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS))},
         connect_timeout=config.env_float(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT),
         read_timeout=config.env_float(READ_TIMEOUT, DEFAULT_READ_TIMEOUT),
+    )
+
+
+def best_effort_config() -> Any:
+    """botocore's Config for best-effort writes: one attempt, short timeouts."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=BEST_EFFORT_CONNECT_TIMEOUT,
+        read_timeout=BEST_EFFORT_READ_TIMEOUT,
     )
 
 

@@ -8,7 +8,8 @@ partition (IAM's dynamodb:LeadingKeys); the users API, which runs every hook in 
 theirs and reads them all.
 
 Recording is best effort: it never changes the caller's answer, and a failure to record is a
-warning in the log. A container records at most one failure per hook per second, so a hook that
+warning in the log. It is one attempt with short timeouts (the caller is waiting, sometimes at the
+hook's deadline), never botocore's retries. A container records at most one failure per hook per second, so a hook that
 fails on every request costs one write a second, not one per request; the log has every failure.
 A Lambda killed past its own timeout records nothing (its log says so).
 """
@@ -20,7 +21,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..logs import logger, redact
+from ..logs import logger
+from ..redaction import redact_text
 from .custom_data import now_iso
 from .dynamodb import translated_errors
 
@@ -49,14 +51,22 @@ class HookFailure:
 def cause_of(error: BaseException) -> str:
     """`KeyError: 'department'`: the exception's type and message, redacted and shortened."""
     text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    return str(redact(text))[:MAX_CAUSE_CHARS]
+    return redact_text(text)[:MAX_CAUSE_CHARS]
 
 
 class HookErrors:
-    """Each hook's last failures in the table, through `client()` (the storage's DynamoDB client)."""
+    """Each hook's last failures in the table: read through `client()` (the storage's DynamoDB client),
+    recorded through `record_client()` (one quickly abandoned attempt: the caller is waiting)."""
 
-    def __init__(self, client: Callable[[], Any], table_name: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: Callable[[], Any],
+        table_name: str,
+        clock: Callable[[], float] = time.monotonic,
+        record_client: Callable[[], Any] | None = None,
+    ) -> None:
         self._client = client
+        self._record_client = record_client or client
         self._table = table_name
         self._clock = clock
         self._last: dict[str, float] = {}
@@ -83,7 +93,7 @@ class HookErrors:
         }
         try:
             with translated_errors("record a hook's failure"):
-                self._client().put_item(TableName=self._table, Item=item)
+                self._record_client().put_item(TableName=self._table, Item=item)
         except Exception as error:  # best effort: the caller's answer is already decided
             logger.warning("the hook's failure could not be recorded", extra={"error": type(error).__name__})
             return False

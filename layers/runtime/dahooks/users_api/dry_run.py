@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..context import Container, Context
 from ..exceptions import VersionConflictError
-from ..logs import format_log_args, logger, redact
+from ..logs import format_log_args, logger
+from ..redaction import redact_text
 from ..storage import Storage, codec
 from ..storage.cache import Cache
 from ..storage.custom_data import CustomData, Head
@@ -119,7 +120,7 @@ class CapturingContext(Context):
     def log(self, *args: Any) -> None:
         text = format_log_args(args)
         logger.info(text, extra={"source": "hook", "hook": self.hook_name, "dry_run": True}, stacklevel=2)
-        self.lines.append(str(redact(text)))
+        self.lines.append(redact_text(text))
 
 
 def dry_run_container(real: Storage) -> Container:
