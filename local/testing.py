@@ -300,6 +300,14 @@ class RunningStack:
                     raise
         raise AssertionError("unreachable")
 
+    def storage(self) -> Any:
+        """The stack's table as its functions see it (a dahooks Storage on its DynamoDB Local)."""
+        from dahooks.storage import Storage
+        from dahooks.storage.dynamodb import build_client
+
+        client = build_client(endpoint_url=self.ready["dynamodb"], region_name=aws.REGION, **aws.CREDENTIALS)
+        return Storage(str(self.ready["values"]["Table"]), client=client)
+
     def descendants(self) -> set[int]:
         """Every live process below the stack process."""
         return descendants_of(self.process.pid)

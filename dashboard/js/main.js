@@ -160,4 +160,10 @@ async function start() {
   else route();
 }
 
+// The fragment names pages here, so the skip link moves the focus itself instead of going to "#main".
+document.querySelector("a.skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
 start().catch((error) => fill(main, h("h1", {}, "The dashboard could not start"), notice(error.message)));

@@ -69,16 +69,18 @@ function showPage(context, results, answer, search, cursor) {
   );
 }
 
+// Each cell names its column (data-label), which a phone's narrow screen shows beside the value when
+// the rows are stacked instead of side by side.
 function row(user, extra) {
   const name = user.name || user.username || user.user_id;
   return h(
     "tr",
     {},
-    h("th", { scope: "row" }, h("a", { href: `#/user/${encodeURIComponent(user.user_id)}` }, name)),
-    h("td", {}, user.email || ""),
-    h("td", {}, user.username || ""),
-    extra.map((item) => h("td", {}, String(valueAt(user, item.property) ?? ""))),
-    h("td", {}, user.blocked ? h("span", { class: "badge blocked" }, "Blocked") : "Active"),
+    h("th", { scope: "row", "data-label": "Name" }, h("a", { href: `#/user/${encodeURIComponent(user.user_id)}` }, name)),
+    h("td", { "data-label": "Email" }, user.email || ""),
+    h("td", { "data-label": "Username" }, user.username || ""),
+    extra.map((item) => h("td", { "data-label": item.label || item.property }, String(valueAt(user, item.property) ?? ""))),
+    h("td", { "data-label": "Status" }, user.blocked ? h("span", { class: "badge blocked" }, "Blocked") : "Active"),
   );
 }
 

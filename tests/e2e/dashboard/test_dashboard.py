@@ -8,12 +8,15 @@ Every page a test reaches is checked by axe-core for serious and critical violat
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from dahooks.storage import HookFailure
+from local.paths import ROOT
 from local.testing import serious_violations, sign_in
 
 if TYPE_CHECKING:
@@ -43,6 +46,11 @@ def every_listed_username(page: Any) -> list[str]:
         page.locator("table.users caption").filter(has_not_text=caption).wait_for()
         names += listed_usernames(page)
     return names
+
+
+def page_caption(count: int, per_page: int = 10) -> str:
+    """The caption of the last page of a list of `count` users."""
+    return f"Page {-(-count // per_page)}"
 
 
 def finance_usernames(pool: UserPool) -> set[str]:
@@ -85,6 +93,10 @@ def test_kelly_sees_exactly_the_finance_users(open_page: Callable[..., Any], poo
     assert len(listed) == len(set(listed))
     assert set(listed) == finance_usernames(pool)
     assert len(listed) > 10  # more than one page: the pages were followed
+    last_page = listed_usernames(page)
+    page.get_by_role("button", name="Previous page").click()
+    page.locator("table.users caption").filter(has_not_text=page_caption(len(listed))).wait_for()
+    assert listed_usernames(page) == listed[-len(last_page) - 10 : -len(last_page)]  # the page before, again
 
 
 def test_kelly_searches(open_page: Callable[..., Any]) -> None:
@@ -160,6 +172,25 @@ def test_kelly_blocks_and_unblocks(open_page: Callable[..., Any], pool: UserPool
     assert not _blocked(pool, username)
 
 
+def test_kelly_is_refused_a_delete_with_the_hooks_message_and_nothing_is_deleted(
+    open_page: Callable[..., Any], pool: UserPool
+) -> None:
+    username = f"dash-delete-{uuid.uuid4().hex[:6]}"
+    pool.add(username, "Finance")
+    page = open_page()
+    sign_in(page, "kelly")
+    page.goto(f"/#/user/{username}")
+    page.get_by_role("button", name="Delete user").click()
+    page.get_by_role("heading", name="Delete user").wait_for()
+    page.get_by_role("button", name="Delete", exact=True).click()
+
+    alert = page.locator(".messages").get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text() == "You are not allowed to delete users."  # the access hook's own words
+    assert pool.exists(username)
+    assert page.get_by_role("heading", name=username).is_visible()  # still on the user's page
+
+
 def _blocked(pool: UserPool, username: str) -> bool:
     return next(user["blocked"] for user in pool.users() if user["username"] == username)
 
@@ -169,7 +200,14 @@ def test_the_settings_hooks_title_menu_name_css_and_user_fields_are_applied(open
     settings = {
         "dict": {"title": "Fabrikam Users", "menuName": "Kelly from Finance", "memberships": "Teams"},
         "css": "/themes/test.css",
-        "userFields": [{"property": "email", "label": "Email", "edit": False}],
+        "userFields": [
+            {"property": "email", "label": "Email", "edit": False},
+            {
+                "property": "user_metadata.plan",
+                "label": "Plan",
+                "create": {"required": True, "options": [{"value": "free", "label": "Free"}, "Paid"]},
+            },
+        ],
     }
     page.route("**/api/settings", lambda route: route.fulfill(json={"settings": settings}))
     theme = "h1 { letter-spacing: 3px; }"
@@ -187,18 +225,87 @@ def test_the_settings_hooks_title_menu_name_css_and_user_fields_are_applied(open
     assert page.get_by_role("button", name="Change email").count() == 0  # its userField says edit: false
     page.get_by_role("link", name="Create user").click()
     page.get_by_role("group", name="Teams").wait_for()
+    assert page.get_by_label("Email (required)").count() == 1
+    plan = page.get_by_label("Plan (required)")  # a userField's create rules: a required choice
+    assert plan.evaluate("element => [element.tagName, element.required]") == ["SELECT", True]
+    assert plan.locator("option").all_inner_texts() == ["Choose…", "Free", "Paid"]
 
 
-def test_the_list_fits_a_phone(open_page: Callable[..., Any]) -> None:
+def test_the_list_fits_a_phone(open_page: Callable[..., Any], snapshot: Callable[[Any, str], None]) -> None:
     page = open_page(phone=True)
     sign_in(page, "kelly")
     page.get_by_role("table").wait_for()
     accessible(page)
+    snapshot(page, "list")
 
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # only the table scrolls
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    table = page.locator("table.users")
+    assert table.evaluate("table => table.parentElement.scrollWidth <= table.parentElement.clientWidth")  # nor the list
+    status = table.locator("tbody tr").first.locator("td").last
+    assert status.inner_text() == "Active"
+    assert status.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Status"'  # named beside its value
     page.locator("table.users a").first.click()
     page.get_by_role("heading", name="Actions").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_kelly_finds_and_blocks_a_user_with_the_keyboard_alone(open_page: Callable[..., Any], pool: UserPool) -> None:
+    username = f"dash-keys-{uuid.uuid4().hex[:6]}"
+    pool.add(username, "Finance")
+    page = open_page()
+    page.goto("/")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.keyboard.press("Enter")  # the sign-in button has the focus
+    page.get_by_role("heading", name="Local sign-in").wait_for()
+    tab_to(page, "kelly")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Users", exact=True).wait_for()
+
+    page.keyboard.press("Tab")  # from the page's heading (focused, so a screen reader reads it) to the search
+    assert focused(page)["label"] == "Search users"
+    page.keyboard.type(username)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"Results for “{username}”").wait_for()
+    tab_to(page, f"#/user/{username}")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Actions").wait_for()
+    tab_to(page, "Block")
+    assert focused(page)["outline"] != "none"  # where the focus is can be seen
+    page.keyboard.press("Enter")
+    page.get_by_text("Block: done.").wait_for()
+
+    assert _blocked(pool, username)
+    tab_to(page, "#main", key="Shift+Tab")  # back to the first stop: the link past the menu
+    assert focused(page)["visible"]  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.url.endswith(f"/#/user/{username}")  # the same page, not one named "#main"
+
+
+def focused(page: Any) -> dict[str, Any]:
+    """What has the keyboard focus: its text (a link's: its target too), its label, its outline and whether
+    it is on screen."""
+    return page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const box = element.getBoundingClientRect();
+            return {
+                text: element.getAttribute("href") || element.innerText?.trim() || "",
+                label: element.labels?.[0]?.innerText || "",
+                outline: getComputedStyle(element).outlineStyle,
+                visible: box.right > 0 && box.bottom > 0 && box.width > 0,
+            };
+        }"""
+    )
+
+
+def tab_to(page: Any, text: str, most: int = 40, key: str = "Tab") -> None:
+    """Press Tab (or `key`) until the focused element's text (a link's: its target) begins with `text`."""
+    for _ in range(most):
+        page.keyboard.press(key)
+        if focused(page)["text"].startswith(text):
+            return
+    raise AssertionError(f"{text!r} cannot be reached with Tab")
 
 
 # --------------------------------------------------------------------------- the other roles
@@ -281,6 +388,26 @@ def test_ian_edits_custom_data_meets_a_conflict_from_a_second_tab_and_resolves_i
 
     stored = local_stack.request("GET", "/api/config/custom-data", token=pool.token("ian")).json()
     assert stored["data"] == mine
+
+
+def test_ian_sees_each_hooks_version_and_its_last_failures(
+    open_page: Callable[..., Any], local_stack: RunningStack
+) -> None:
+    request_id = f"dash-{uuid.uuid4().hex[:8]}"
+    # As the write hook's function keeps a failure (its own partition of the stack's table).
+    failure = HookFailure("write", "HookFailed", "The write hook failed.", "KeyError: 'x'", request_id, "WriteFunction")
+    assert local_stack.storage().hook_errors.record(failure)
+    page = open_page()
+    sign_in(page, "ian")
+    page.goto("/#/config")
+
+    write = page.locator("table.hooks").get_by_role("row", name="write")
+    write.get_by_text(request_id).wait_for()
+    digest = hashlib.sha256((ROOT / "functions" / "write" / "hook.py").read_bytes()).hexdigest()
+    assert write.locator("code").inner_text() == digest[:12]
+    assert write.locator("code").get_attribute("title") == digest
+    assert "HookFailed — KeyError: 'x' (WriteFunction" in write.locator("ul.errors").inner_text()
+    accessible(page)
 
 
 def test_the_runner_shows_a_hooks_answer(open_page: Callable[..., Any]) -> None:
