@@ -152,13 +152,19 @@ def test_kelly_is_refused_hr_with_the_hooks_message(open_page: Callable[..., Any
     accessible(page)
 
 
-def test_kelly_blocks_and_unblocks(open_page: Callable[..., Any], pool: UserPool) -> None:
-    username = f"dash-block-{uuid.uuid4().hex[:6]}"
+def kelly_on_a_new_finance_user(open_page: Callable[..., Any], pool: UserPool, prefix: str) -> tuple[Any, str]:
+    """Kelly signed in, on the page of a Finance user of the test's own (added behind the API's back)."""
+    username = f"{prefix}-{uuid.uuid4().hex[:6]}"
     pool.add(username, "Finance")
     page = open_page()
     sign_in(page, "kelly")
     page.goto(f"/#/user/{username}")
     page.get_by_role("heading", name="Actions").wait_for()
+    return page, username
+
+
+def test_kelly_blocks_and_unblocks(open_page: Callable[..., Any], pool: UserPool) -> None:
+    page, username = kelly_on_a_new_finance_user(open_page, pool, "dash-block")
     accessible(page)
 
     page.get_by_role("button", name="Block", exact=True).click()
@@ -175,11 +181,7 @@ def test_kelly_blocks_and_unblocks(open_page: Callable[..., Any], pool: UserPool
 def test_kelly_is_refused_a_delete_with_the_hooks_message_and_nothing_is_deleted(
     open_page: Callable[..., Any], pool: UserPool
 ) -> None:
-    username = f"dash-delete-{uuid.uuid4().hex[:6]}"
-    pool.add(username, "Finance")
-    page = open_page()
-    sign_in(page, "kelly")
-    page.goto(f"/#/user/{username}")
+    page, username = kelly_on_a_new_finance_user(open_page, pool, "dash-delete")
     page.get_by_role("button", name="Delete user").click()
     page.get_by_role("heading", name="Delete user").wait_for()
     page.get_by_role("button", name="Delete", exact=True).click()
