@@ -41,20 +41,21 @@ def idempotency_records(dynamodb_endpoint: str, table: str) -> list[dict[str, An
 def test_a_record_without_time_for_a_whole_attempt_is_given_back_untried_and_visible_at_once(
     registration_stack, slack, dynamodb_endpoint, table, captured_logs
 ):
-    # 3 s attempts, one every 2 s, in a 7 s invocation. The first record starts once the secret is
-    # read (d s in), the second 2 s later (d + 2 + 3 <= 6.5 while d <= 1.5), the third would start at
-    # d + 4 and end after the invocation.
+    # 4 s attempts, one every 4 s, in a 12 s invocation (11.5 s once the runtime's 0.5 s margin is
+    # kept). The first record starts once the secret is read (d s in), the second 4 s later (it fits
+    # while d + 4 + 4 <= 11.5, so for any start-up of up to 3.5 s, on a loaded machine too), and the
+    # third would start at d + 8 and end at d + 12, after the invocation, however fast the start.
     stack = registration_stack(
         visibility_timeout=60,  # a record left in flight would stay hidden for a minute
         retry_base_seconds=30,  # and a failed one for 15 to 30 s
-        parameters={"RegistrationAttemptSeconds": 3, "RegistrationDeliveryIntervalSeconds": 2},
+        parameters={"RegistrationAttemptSeconds": 4, "RegistrationDeliveryIntervalSeconds": 4},
     )
     for index in range(3):
         stack.accept(body(index))
     messages = sorted(stack.receive(), key=lambda m: json.loads(m["Body"])["user"]["id"])
     assert len(messages) == 3
 
-    response = stack.work(sqs_event(messages), timeout=7.0)
+    response = stack.work(sqs_event(messages), timeout=12.0)
     (back,) = stack.receive()  # at once
 
     assert response == {"batchItemFailures": [{"itemIdentifier": messages[2]["MessageId"]}]}
