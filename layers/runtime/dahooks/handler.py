@@ -16,6 +16,7 @@ from .deadline import margin_seconds
 from .exceptions import DahooksError
 from .hook_types import HookType, hook_type
 from .logs import logger, with_invocation_context
+from .metrics import hook_metrics
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
 from .running import LoadedHook
 from .validation import parse_json_object, read_body
@@ -53,7 +54,10 @@ class HookFunction:
         self._handle = with_invocation_context(self._respond)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return self._handle(event, context)
+        try:
+            return self._handle(event, context)
+        finally:
+            hook_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
 
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from .exceptions import DahooksError, NotFoundError
 from .logs import logger, with_invocation_context
+from .metrics import hook_metrics
 from .responses import JSON_HEADERS, error_response, json_response, request_id_of
 
 if TYPE_CHECKING:
@@ -33,7 +34,11 @@ class JsonApi:
         self._handle = with_invocation_context(self.app.resolve)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return self._handle(event, context)
+        try:
+            return self._handle(event, context)
+        finally:
+            # The hooks a route ran in process (the users API runs them), in the hook types' metrics.
+            hook_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
 
     def event(self) -> dict[str, Any]:
         """The raw HTTP API event of the request being answered."""

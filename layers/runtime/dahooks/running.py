@@ -21,6 +21,7 @@ from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
 from .hooks import call_hook, load_hook, wants_callback
 from .logs import logger
+from .metrics import hook_counters, hook_metrics
 from .storage.hook_errors import HookFailure, cause_of
 
 if TYPE_CHECKING:
@@ -50,10 +51,21 @@ class LoadedHook:
 
     def run(self, ctx: Context, body: dict[str, Any], seconds: float) -> dict[str, Any]:
         """The hook's answer to `ctx` as its documented response body; `body` is the request the
-        default answer is made from when there is no hook.py. Raises the error the caller gets."""
+        default answer is made from when there is no hook.py. Raises the error the caller gets.
+        Counted in the hook type's metrics, with the time it took, however it ends."""
+        started = time.perf_counter()
+        error: BaseException | None = None
+        try:
+            return self._answer(ctx, body, seconds, started)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            hook_metrics.add(self.name, *hook_counters(error), duration_ms=(time.perf_counter() - started) * 1000)
+
+    def _answer(self, ctx: Context, body: dict[str, Any], seconds: float, started: float) -> dict[str, Any]:
         if self.hook is None:
             return self.hook_type.check_result(self.hook_type.default_result(body))
-        started = time.monotonic()
         try:
             result = call_hook(
                 self.hook, (ctx,), hook_name=self.name, seconds=seconds, with_callback=self.with_callback
@@ -112,7 +124,8 @@ class LoadedHook:
         return HookFailedError(f"The {self.name} hook failed.")
 
     def timeout(self, seconds: float, started: float) -> HookTimeoutError:
-        elapsed_ms = round((time.monotonic() - started) * 1000)
+        """What a hook past its deadline becomes; `started` is when it started (`time.perf_counter()`)."""
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
         logger.error(
             f"the {self.name} hook did not finish within its deadline",
             extra={"deadline_ms": round(seconds * 1000), "elapsed_ms": elapsed_ms},

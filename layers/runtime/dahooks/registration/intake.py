@@ -20,6 +20,7 @@ from ..deadline import margin_seconds
 from ..exceptions import DahooksError
 from ..hook_types import POST_USER_REGISTRATION
 from ..logs import logger, with_invocation_context
+from ..metrics import ACCEPTED, KEPT, intake_metrics
 from ..responses import error_response, json_response, jwt_claims_of, request_id_of
 from ..validation import parse_json_object, read_body
 from .calls import CALL_SECONDS
@@ -46,7 +47,10 @@ class RegistrationIntake:
         self._handle = with_invocation_context(self._dispatch)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return self._handle(event, context)
+        try:
+            return self._handle(event, context)
+        finally:
+            intake_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
 
     def _dispatch(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(hook=POST_USER_REGISTRATION)
@@ -105,10 +109,12 @@ class RegistrationIntake:
                 extra={**keys, "reason": str(error)},
             )
             return
+        intake_metrics.add(POST_USER_REGISTRATION, KEPT)
         logger.warning("registration kept in the table until the queue takes it", extra=keys)
 
     def _enqueue(self, registration: Registration, deadline: float) -> None:
         message_id = self.queue.send(registration, deadline=deadline)
+        intake_metrics.add(POST_USER_REGISTRATION, ACCEPTED)
         logger.info(
             "registration accepted",
             extra={"registration": registration.id, "source": registration.source, "message_id": message_id},

@@ -29,6 +29,7 @@ from ..exceptions import HookTimeoutError
 from ..hook_types import POST_USER_REGISTRATION
 from ..hooks import call_hook, load_hook, wants_callback
 from ..logs import logger, with_invocation_context
+from ..metrics import DEAD_LETTERED, DELIVERED, RETRIED, worker_metrics
 from . import settings
 from .budget import DeliverySlots, WorkerLimits, admit
 from .idempotency import dynamodb_persistence, idempotency_config, once_per_registration
@@ -99,7 +100,10 @@ class RegistrationWorker:
         self._handle = with_invocation_context(self._process, http_api=False)
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return self._handle(event, context)
+        try:
+            return self._handle(event, context)
+        finally:
+            worker_metrics.flush(function_request_id=context.aws_request_id)
 
     def _seconds_left(self, context: LambdaContext) -> float:
         return context.get_remaining_time_in_millis() / 1000 - self.limits.margin
@@ -160,6 +164,7 @@ class RegistrationWorker:
         """Logged with its traceback; the mask hides every secret value in it."""
         receive_count = record.attributes.approximate_receive_count
         last = int(receive_count) >= self.schedule.max_receive_count
+        worker_metrics.add(POST_USER_REGISTRATION, DEAD_LETTERED if last else RETRIED)
         log = logger.error if last else logger.warning
         log(
             "the registration failed its last attempt and moves to the dead-letter queue"
@@ -172,6 +177,7 @@ class RegistrationWorker:
     def _set_aside(self, record: SQSRecord, registration: Registration) -> None:
         """A registration under an id that already ran, with other content: neither run nor taken for
         a copy, but kept, intact, in the dead-letter queue for someone to look at."""
+        worker_metrics.add(POST_USER_REGISTRATION, DEAD_LETTERED)
         logger.error(
             "a registration arrived under an id that already ran, with other content: "
             "not run, set aside in the dead-letter queue",
@@ -191,6 +197,7 @@ class RegistrationWorker:
     def _run(self, *, registration: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         """Run the hook once for `registration`; raises (and so is retried) when the hook fails."""
         if self.hook is None:
+            worker_metrics.add(POST_USER_REGISTRATION, DELIVERED)
             return {"id": registration["id"], "hook": False}  # accepted, nothing to run
         user = copy.deepcopy(registration["user"])
         hook_context = {**copy.deepcopy(registration["context"]), "secrets": self.secrets.get()}
@@ -209,5 +216,6 @@ class RegistrationWorker:
         except DeadlineExceeded:
             # A BaseException inside the hook; the batch processor only records `Exception`s.
             raise HookTimeoutError(f"The {POST_USER_REGISTRATION} hook did not finish in time.") from None
+        worker_metrics.add(POST_USER_REGISTRATION, DELIVERED)
         logger.info("the post-user-registration hook ran")
         return {"id": registration["id"], "hook": True}

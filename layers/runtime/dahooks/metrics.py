@@ -1,0 +1,177 @@
+"""Metrics of the hooks and of the registration pipeline, as CloudWatch embedded metric format (EMF).
+
+Each metric reaches CloudWatch as a line of the function's log: CloudWatch Logs extracts the
+numbers from it, so there is no PutMetricData call, no client and no latency on a request. A
+function counts what happens during an invocation and writes one line per hook type at its end.
+
+The lines are exactly what Powertools' `Metrics` serializes for the same metrics (the unit tests
+compare the two), but they are built here: a Powertools flush costs about as much as a log record
+(validation of each metric, then json.dumps), too much beside a hook that runs in tens of
+microseconds, and its metric set is shared process-wide state that the users API's threads and the
+local stack's concurrent batches would mix. Here the fixed part of a line is made once per hook
+type, and an invocation only formats its numbers.
+
+Dimensions are the hook type and the service name, both constant per function: never a user, a
+tenant or a request id (each distinct value is a custom metric, billed each month). Those ride on
+the line as plain members instead (`correlation_id`, `function_request_id`), searchable in Logs
+Insights but not metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
+from . import config
+from .deadline import DeadlineExceeded
+from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# The variables Powertools' Metrics reads, so that both agree on where the metrics go.
+NAMESPACE_VARIABLE = "POWERTOOLS_METRICS_NAMESPACE"
+DEFAULT_NAMESPACE = "delegated-admin-hooks"
+DEFAULT_SERVICE = "delegated-admin-hooks"
+HOOK_TYPE = "hook_type"  # the one dimension of our own
+SERVICE = "service"  # the dimension Powertools adds to every metric
+
+COUNT = "Count"
+MILLISECONDS = "Milliseconds"
+
+# A hook run's metrics, by hook type. Every request is one of Invocations; Refusals, HookFailed and
+# Timeouts count those that ended so (the hook's refusal, a crash or a result of the wrong shape,
+# the hook's own deadline); HookDuration is the time inside the hook, the runtime's own excluded.
+INVOCATIONS = "Invocations"
+REFUSALS = "Refusals"
+HOOK_FAILED = "HookFailed"
+TIMEOUTS = "Timeouts"
+HOOK_DURATION = "HookDuration"
+HOOK_COUNTERS = (INVOCATIONS, REFUSALS, HOOK_FAILED, TIMEOUTS)
+
+# Registrations: the accept function's (Accepted: on the queue; Kept: in the table, for the worker to
+# move) and the worker's (Delivered: its hook ran; Retried: it failed and comes back later;
+# DeadLettered: it failed its last attempt, or was set aside). How long registrations wait is
+# SQS's own ApproximateAgeOfOldestMessage, not a metric of ours.
+ACCEPTED = "Accepted"
+KEPT = "Kept"
+DELIVERED = "Delivered"
+RETRIED = "Retried"
+DEAD_LETTERED = "DeadLettered"
+INTAKE_COUNTERS = (ACCEPTED, KEPT)
+WORKER_COUNTERS = (DELIVERED, RETRIED, DEAD_LETTERED)
+
+
+def hook_counters(error: BaseException | None) -> tuple[str, ...]:
+    """The counters of a hook run that ended with `error` (None: it answered)."""
+    if error is None:
+        return (INVOCATIONS,)
+    if isinstance(error, HookError):
+        return (INVOCATIONS, REFUSALS)
+    if isinstance(error, (HookTimeoutError, DeadlineExceeded)):
+        return (INVOCATIONS, TIMEOUTS)
+    if isinstance(error, DahooksError) and not isinstance(error, HookFailedError):
+        return (INVOCATIONS,)  # a dependency's error (storage unavailable): its own status, not the hook's fault
+    return (INVOCATIONS, HOOK_FAILED)
+
+
+@dataclass
+class _Tally:
+    """What one hook type did during the invocation."""
+
+    counts: dict[str, int]
+    durations: list[float] = field(default_factory=list)
+
+
+class _LineFormat:
+    """The fixed text of one hook type's line (everything but the timestamp and the numbers)."""
+
+    def __init__(self, namespace: str, service: str, hook_type: str, counters: Sequence[str], duration: str | None):
+        def definition(with_duration: bool) -> str:
+            metrics = [{"Name": name, "Unit": COUNT} for name in counters]
+            if with_duration and duration:
+                metrics.append({"Name": duration, "Unit": MILLISECONDS})
+            directive = [{"Namespace": namespace, "Dimensions": [[HOOK_TYPE, SERVICE]], "Metrics": metrics}]
+            dimensions = json.dumps({HOOK_TYPE: hook_type, SERVICE: service}, separators=(",", ":"))
+            return ',"CloudWatchMetrics":' + json.dumps(directive, separators=(",", ":")) + "}," + dimensions[1:-1]
+
+        self.with_duration = definition(True)
+        self.without_duration = definition(False)
+        self.counters = tuple(counters)
+        self.duration = duration
+
+
+class InvocationMetrics:
+    """Counters (and one duration) per hook type over one invocation, flushed as EMF lines at its end.
+
+    `add` may be called from any thread (the users API runs hooks on several); `flush` writes and
+    forgets, once per invocation, from the handler. A hook type that did nothing writes nothing.
+    """
+
+    def __init__(self, counters: Sequence[str], duration: str | None = None) -> None:
+        self.counters = tuple(counters)
+        self.duration = duration
+        self.enabled = not is_metrics_disabled()  # POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV, as Powertools
+        self._formats: dict[tuple[str, str, str], _LineFormat] = {}
+        self._tallies: dict[str, _Tally] = {}
+        self._lock = threading.Lock()
+
+    def add(self, hook_type: str, *counters: str, duration_ms: float | None = None) -> None:
+        """One more of each of `counters` (and a duration sample) for `hook_type`."""
+        with self._lock:
+            tally = self._tallies.get(hook_type)
+            if tally is None:
+                tally = self._tallies[hook_type] = _Tally(dict.fromkeys(self.counters, 0))
+            for counter in counters:
+                tally.counts[counter] += 1  # a KeyError for a name this set does not publish
+            if duration_ms is not None:
+                tally.durations.append(duration_ms)
+
+    def lines(self, members: dict[str, str] | None = None, *, timestamp_ms: int | None = None) -> list[str]:
+        """The EMF lines of what was added since the last call, and forget it. `members` ride on
+        each line as plain keys (a request id): searchable in the logs, not dimensions."""
+        with self._lock:
+            tallies, self._tallies = self._tallies, {}
+        if not tallies:
+            return []
+        timestamp = time.time_ns() // 1_000_000 if timestamp_ms is None else timestamp_ms
+        extra = "".join(f",{json.dumps(name)}:{json.dumps(value)}" for name, value in (members or {}).items() if value)
+        return [self._line(hook_type, tally, timestamp, extra) for hook_type, tally in tallies.items()]
+
+    def _line(self, hook_type: str, tally: _Tally, timestamp: int, extra: str) -> str:
+        # Read at each line, as Powertools reads them when it flushes (a test, or the local stack, may
+        # set them after the layer was imported); the fixed text is made once for each combination.
+        namespace = config.env_str(NAMESPACE_VARIABLE, DEFAULT_NAMESPACE)
+        service = config.env_str(config.SERVICE_NAME, DEFAULT_SERVICE)
+        line_format = self._formats.get((namespace, service, hook_type))
+        if line_format is None:
+            line_format = self._formats[namespace, service, hook_type] = _LineFormat(
+                namespace, service, hook_type, self.counters, self.duration
+            )
+        counts = "".join(f',"{name}":[{float(tally.counts[name])!r}]' for name in line_format.counters)
+        if tally.durations and line_format.duration:
+            values = ",".join(repr(round(float(value), 3)) for value in tally.durations)
+            head = line_format.with_duration
+            counts += f',"{line_format.duration}":[{values}]'
+        else:
+            head = line_format.without_duration
+        return f'{{"_aws":{{"Timestamp":{timestamp}{head}{extra}{counts}}}'
+
+    def flush(self, **members: str) -> None:
+        """Write the invocation's lines to stdout, where Lambda sends them to the function's log."""
+        lines = self.lines(members)
+        if lines and self.enabled:
+            stream = sys.stdout  # looked up now, as print() does: the local runtime and tests redirect it
+            stream.write("\n".join(lines) + "\n")
+            stream.flush()
+
+
+hook_metrics = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+intake_metrics = InvocationMetrics(INTAKE_COUNTERS)
+worker_metrics = InvocationMetrics(WORKER_COUNTERS)

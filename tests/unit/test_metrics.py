@@ -1,0 +1,166 @@
+"""The metrics a hook run writes, as CloudWatch reads them: EMF lines on stdout, captured from real
+invocations and parsed; and line for line what Powertools' Metrics would have printed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from aws_lambda_powertools import Metrics
+
+from dahooks.metrics import (
+    HOOK_COUNTERS,
+    HOOK_DURATION,
+    HOOK_FAILED,
+    INVOCATIONS,
+    REFUSALS,
+    TIMEOUTS,
+    InvocationMetrics,
+)
+from local.testing import KELLY, call_hook, hook_from_source, load_event
+
+NAMESPACE = "delegated-admin-hooks/local"  # template.yaml's, in the stack the local tools call "local"
+SERVICE = "delegated-admin-hooks"
+UNITS = {**dict.fromkeys(HOOK_COUNTERS, "Count"), HOOK_DURATION: "Milliseconds"}
+ACCESS_BODY = {"request": {"user": KELLY}, "payload": {"action": "read:user", "user": KELLY}}
+
+
+def emf_records(output: str) -> list[dict[str, Any]]:
+    """The EMF documents among a function's stdout lines (its log records are the other lines)."""
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return [record for record in records if "_aws" in record]
+
+
+def counts(record: dict[str, Any]) -> dict[str, float]:
+    return {name: record[name][0] for name in HOOK_COUNTERS}
+
+
+@pytest.fixture
+def template_environment(monkeypatch: pytest.MonkeyPatch, template: Any) -> None:
+    for name, value in template.functions()["AccessFunction"].environment.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "refusals"),
+    [("access-read-user-own-department.json", 0.0), ("access-other-department-refused.json", 1.0)],
+)
+def test_an_access_invocation_writes_one_emf_line_cloudwatch_can_read(
+    warm_functions, template_environment, capsys, fixture, refusals
+):
+    event = load_event(fixture)
+
+    warm_functions.invoke("AccessFunction", event)
+    (record,) = emf_records(capsys.readouterr().out)
+
+    (directive,) = record["_aws"]["CloudWatchMetrics"]
+    assert isinstance(record["_aws"]["Timestamp"], int)
+    assert directive["Namespace"] == NAMESPACE
+    assert directive["Dimensions"] == [["hook_type", "service"]]
+    assert {m["Name"]: m["Unit"] for m in directive["Metrics"]} == UNITS
+    assert (record["hook_type"], record["service"]) == ("access", SERVICE)
+    assert counts(record) == {INVOCATIONS: 1.0, REFUSALS: refusals, HOOK_FAILED: 0.0, TIMEOUTS: 0.0}
+    (duration,) = record[HOOK_DURATION]
+    assert 0 < duration < 1000
+    # The request ids ride along for Logs Insights, as members, never as dimensions.
+    assert record["correlation_id"] == event["requestContext"]["requestId"]
+    assert record["function_request_id"]
+
+
+@pytest.mark.parametrize(
+    ("source", "counter"),
+    [
+        ("def hook(ctx): return {'allowed': True}", None),
+        ("from dahooks import HookError\ndef hook(ctx): raise HookError('no')", REFUSALS),
+        ("def hook(ctx, cb): cb(Exception('no'))", REFUSALS),
+        ("def hook(ctx): raise KeyError('user')", HOOK_FAILED),
+        ("def hook(ctx): return 'yes'", HOOK_FAILED),  # a result of the wrong shape
+        ("import time\ndef hook(ctx): time.sleep(5)", TIMEOUTS),
+    ],
+)
+def test_each_way_a_hook_run_ends_is_counted(tmp_path, capsys, source, counter):
+    function = hook_from_source(tmp_path, "access", source)
+
+    call_hook(function, ACCESS_BODY, timeout=0.8)  # the deadline: 0.3 s, past the 500 ms margin
+    (record,) = emf_records(capsys.readouterr().out)
+
+    expected = {name: 0.0 for name in HOOK_COUNTERS} | {INVOCATIONS: 1.0}
+    if counter:
+        expected[counter] = 1.0
+    assert counts(record) == expected
+    assert len(record[HOOK_DURATION]) == 1
+
+
+def test_a_request_that_never_reached_its_hook_is_no_hook_run(tmp_path, capsys):
+    function = hook_from_source(tmp_path, "access", "def hook(ctx): return {}")
+
+    status, _ = call_hook(function, raw="{not json")
+
+    assert status == 400
+    assert emf_records(capsys.readouterr().out) == []
+
+
+def test_runs_added_from_several_threads_are_all_counted():
+    metrics = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+
+    def run() -> None:
+        for _ in range(500):
+            metrics.add("access", INVOCATIONS, REFUSALS, duration_ms=0.5)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (line,) = metrics.lines()
+
+    record = json.loads(line)
+    assert record[INVOCATIONS] == record[REFUSALS] == [2000.0]
+    assert len(record[HOOK_DURATION]) == 2000
+    assert metrics.lines() == []  # flushed once, forgotten
+
+
+def test_each_hook_type_of_an_invocation_has_a_line_of_its_own():
+    metrics = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+    metrics.add("access", INVOCATIONS, duration_ms=1.0)
+    metrics.add("filter", INVOCATIONS, duration_ms=2.0)
+
+    records = [json.loads(line) for line in metrics.lines()]
+
+    assert [(r["hook_type"], r[HOOK_DURATION]) for r in records] == [("access", [1.0]), ("filter", [2.0])]
+
+
+def test_lines_are_what_powertools_metrics_serializes_for_the_same_metrics(monkeypatch):
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", SERVICE)
+    ours = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+    ours.add("write", INVOCATIONS, duration_ms=0.25)
+    ours.add("write", INVOCATIONS, HOOK_FAILED, duration_ms=1.5)
+    (line,) = ours.lines({"correlation_id": "abc="}, timestamp_ms=1796000000000)
+    powertools = Metrics(namespace=NAMESPACE, service=SERVICE)
+    try:
+        powertools.add_dimension("hook_type", "write")
+        for name, value in {INVOCATIONS: 2, REFUSALS: 0, HOOK_FAILED: 1, TIMEOUTS: 0}.items():
+            powertools.add_metric(name, "Count", value)
+        for value in (0.25, 1.5):
+            powertools.add_metric(HOOK_DURATION, "Milliseconds", value)
+        powertools.add_metadata("correlation_id", "abc=")
+        powertools.set_timestamp(1796000000000)
+        expected = powertools.serialize_metric_set()
+    finally:
+        powertools.clear_metrics()
+
+    assert json.loads(line) == expected
+    assert list(json.loads(line)) == list(expected)  # the members in the same order, too
+
+
+def test_no_line_is_written_when_metrics_are_disabled(monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    metrics = InvocationMetrics(HOOK_COUNTERS)
+    metrics.add("access", INVOCATIONS)
+
+    metrics.flush()
+
+    assert capsys.readouterr().out == ""
