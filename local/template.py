@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the template's generated operations section (the
+# dashboard, the console's test events) makes it long enough for the pure-Python parser to take most of a second.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CloudFormationLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that reads `!Ref X` as `{"Ref": X}` and `!Sub s` as `{"Fn::Sub": s}`."""
 
 
