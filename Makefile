@@ -47,7 +47,7 @@ TYPED_VARIABLES := FUNCTION EVENT TEST_WORKERS SCOPES CLAIMS ONLY AWS ENV_VARS P
 unexport $(TYPED_VARIABLES)
 quoted = '$(subst ','\'',$(value $(1)))'
 
-.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench dae-hooks import-dae sam-check validate build clean dynamodb-launcher publish-dashboard
+.PHONY: help install lock test test-unit lint typecheck run token invoke logs bench dae-hooks import-dae generate sam-check validate build clean dynamodb-launcher publish-dashboard
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -138,6 +138,9 @@ import-dae: install ## import the extension's configuration: make import-dae FIL
 
 bench: install node_modules/.installed dynamodb-launcher ## print the performance figures (and write them to .local/bench.json)
 	$(PY) -m bench $(if $(value ONLY),$(call quoted,ONLY))
+
+generate: install ## write template.yaml's operations section (dashboard, alarms, saved queries, console test events) from the template, the hook registry and events/
+	$(PY) -m tools.operations
 
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(BASE_PYTHON) -m venv $(SAM_VENV)
