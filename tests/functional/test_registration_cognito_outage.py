@@ -9,6 +9,7 @@ moto's queue; the Slack sample posting it to a receiver on 127.0.0.1.
 from __future__ import annotations
 
 import copy
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,7 @@ def sign_up_with_the_queue_hanging(stack: Any, monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_a_hanging_queue_does_not_fail_the_sign_up_and_the_registration_is_kept(
-    registration_stack, monkeypatch, silent, dynamodb_endpoint, table, captured_logs
+    registration_stack, monkeypatch, silent, dynamodb_endpoint, table, captured_logs, capsys
 ):
     stack = registration_stack()
 
@@ -72,6 +73,8 @@ def test_a_hanging_queue_does_not_fail_the_sign_up_and_the_registration_is_kept(
     assert warning["registration"] == registration.id
     assert warning["source"] == "cognito"
     assert not [value for value in PERSONAL if value in captured_logs.text]
+    (metrics,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert (metrics["Accepted"], metrics["Kept"]) == ([0.0], [1.0])
 
 
 def test_the_worker_moves_kept_registrations_to_the_queue_and_the_hook_runs_once(
