@@ -57,7 +57,7 @@ class HookFunction:
         try:
             return self._handle(event, context)
         finally:
-            hook_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
+            hook_metrics.flush(correlation_id=request_id_of(event))
 
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)

@@ -12,9 +12,9 @@ local stack's concurrent batches would mix. Here the fixed part of a line is mad
 type, and an invocation only formats its numbers.
 
 Dimensions are the hook type and the service name, both constant per function: never a user, a
-tenant or a request id (each distinct value is a custom metric, billed each month). Those ride on
-the line as plain members instead (`correlation_id`, `function_request_id`), searchable in Logs
-Insights but not metrics.
+tenant or a request id (each distinct value is a custom metric, billed each month). API Gateway's
+request id rides on the line as a plain member (`correlation_id`, as on the log records): searchable
+in Logs Insights, not a metric.
 """
 
 from __future__ import annotations
@@ -89,36 +89,30 @@ class _Tally:
     durations: list[float] = field(default_factory=list)
 
 
-class _LineFormat:
-    """The fixed text of one hook type's line (everything but the timestamp and the numbers)."""
-
-    def __init__(self, namespace: str, service: str, hook_type: str, counters: Sequence[str], duration: str | None):
-        def definition(with_duration: bool) -> str:
-            metrics = [{"Name": name, "Unit": COUNT} for name in counters]
-            if with_duration and duration:
-                metrics.append({"Name": duration, "Unit": MILLISECONDS})
-            directive = [{"Namespace": namespace, "Dimensions": [[HOOK_TYPE, SERVICE]], "Metrics": metrics}]
-            dimensions = json.dumps({HOOK_TYPE: hook_type, SERVICE: service}, separators=(",", ":"))
-            return ',"CloudWatchMetrics":' + json.dumps(directive, separators=(",", ":")) + "}," + dimensions[1:-1]
-
-        self.with_duration = definition(True)
-        self.without_duration = definition(False)
-        self.counters = tuple(counters)
-        self.duration = duration
+def _header(namespace: str, service: str, hook_type: str, counters: tuple[str, ...], duration: str | None) -> str:
+    """The fixed text of a line after its timestamp: the metric directive and the dimensions."""
+    metrics = [{"Name": name, "Unit": COUNT} for name in counters]
+    if duration:
+        metrics.append({"Name": duration, "Unit": MILLISECONDS})
+    directive = [{"Namespace": namespace, "Dimensions": [[HOOK_TYPE, SERVICE]], "Metrics": metrics}]
+    dimensions = json.dumps({HOOK_TYPE: hook_type, SERVICE: service}, separators=(",", ":"))
+    return ',"CloudWatchMetrics":' + json.dumps(directive, separators=(",", ":")) + "}," + dimensions[1:-1]
 
 
 class InvocationMetrics:
     """Counters (and one duration) per hook type over one invocation, flushed as EMF lines at its end.
 
     `add` may be called from any thread (the users API runs hooks on several); `flush` writes and
-    forgets, once per invocation, from the handler. A hook type that did nothing writes nothing.
+    forgets, once per invocation, from the handler. A hook type that did nothing writes nothing,
+    and a counter that stayed at zero is left out of its line: the bytes of every line are
+    ingested as logs, and CloudWatch sums a missing count as none.
     """
 
     def __init__(self, counters: Sequence[str], duration: str | None = None) -> None:
         self.counters = tuple(counters)
         self.duration = duration
         self.enabled = not is_metrics_disabled()  # POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV, as Powertools
-        self._formats: dict[tuple[str, str, str], _LineFormat] = {}
+        self._headers: dict[tuple[str, str, str, tuple[str, ...], bool], str] = {}
         self._tallies: dict[str, _Tally] = {}
         self._lock = threading.Lock()
 
@@ -145,23 +139,22 @@ class InvocationMetrics:
         return [self._line(hook_type, tally, timestamp, extra) for hook_type, tally in tallies.items()]
 
     def _line(self, hook_type: str, tally: _Tally, timestamp: int, extra: str) -> str:
+        counters = tuple(name for name, count in tally.counts.items() if count)
+        with_duration = bool(tally.durations and self.duration)
         # Read at each line, as Powertools reads them when it flushes (a test, or the local stack, may
         # set them after the layer was imported); the fixed text is made once for each combination.
         namespace = config.env_str(NAMESPACE_VARIABLE, DEFAULT_NAMESPACE)
         service = config.env_str(config.SERVICE_NAME, DEFAULT_SERVICE)
-        line_format = self._formats.get((namespace, service, hook_type))
-        if line_format is None:
-            line_format = self._formats[namespace, service, hook_type] = _LineFormat(
-                namespace, service, hook_type, self.counters, self.duration
-            )
-        counts = "".join(f',"{name}":[{float(tally.counts[name])!r}]' for name in line_format.counters)
-        if tally.durations and line_format.duration:
-            values = ",".join(repr(round(float(value), 3)) for value in tally.durations)
-            head = line_format.with_duration
-            counts += f',"{line_format.duration}":[{values}]'
-        else:
-            head = line_format.without_duration
-        return f'{{"_aws":{{"Timestamp":{timestamp}{head}{extra}{counts}}}'
+        key = (namespace, service, hook_type, counters, with_duration)
+        header = self._headers.get(key)
+        if header is None:
+            duration = self.duration if with_duration else None
+            header = self._headers[key] = _header(namespace, service, hook_type, counters, duration)
+        values = "".join(f',"{name}":[{float(tally.counts[name])!r}]' for name in counters)
+        if with_duration:
+            samples = ",".join(repr(round(float(value), 3)) for value in tally.durations)
+            values += f',"{self.duration}":[{samples}]'
+        return f'{{"_aws":{{"Timestamp":{timestamp}{header}{extra}{values}}}'
 
     def flush(self, **members: str) -> None:
         """Write the invocation's lines to stdout, where Lambda sends them to the function's log."""

@@ -50,7 +50,7 @@ class RegistrationIntake:
         try:
             return self._handle(event, context)
         finally:
-            intake_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
+            intake_metrics.flush(correlation_id=request_id_of(event))
 
     def _dispatch(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(hook=POST_USER_REGISTRATION)

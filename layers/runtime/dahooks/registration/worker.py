@@ -103,7 +103,7 @@ class RegistrationWorker:
         try:
             return self._handle(event, context)
         finally:
-            worker_metrics.flush(function_request_id=context.aws_request_id)
+            worker_metrics.flush()
 
     def _seconds_left(self, context: LambdaContext) -> float:
         return context.get_remaining_time_in_millis() / 1000 - self.limits.margin
