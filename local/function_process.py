@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import json
+import math
 import os
+import resource
 import signal
 import sys
 import time
@@ -103,9 +105,13 @@ def _invoke(handler: Any, function: Function, event: Any) -> str:
         raise
     duration_ms = (time.perf_counter() - started) * 1000
     print(f"END RequestId: {request_id}")
+    # As Lambda writes it: the duration rounded up to whole milliseconds, and the most memory this
+    # "container" used so far (the process's peak resident set; kilobytes on Linux).
+    max_used_mb = math.ceil(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(
         f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
-        f"Billed Duration: {max(1, round(duration_ms))} ms\tMemory Size: {function.memory_mb} MB"
+        f"Billed Duration: {max(1, math.ceil(duration_ms))} ms\tMemory Size: {function.memory_mb} MB\t"
+        f"Max Memory Used: {max_used_mb} MB"
     )
     return answer
 
