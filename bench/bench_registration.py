@@ -16,12 +16,8 @@ import uuid
 from typing import Any
 
 from bench.figures import Figure, percentile
-from local import aws
-from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import Environment
-from local.moto_server import MotoServer
-from local.template import Template
-from local.testing import ACCEPT_ROUTE, INTAKE, RegistrationStack, SlackReceiver, http_event
+from local.testing import ACCEPT_ROUTE, INTAKE, RegistrationStack, SlackReceiver, http_event, local_aws_services
 
 GROUP = "post-user-registration"
 ACCEPTS = 500
@@ -120,14 +116,9 @@ def _end_to_end(stack: RegistrationStack, slack: SlackReceiver) -> list[Figure]:
 
 def run() -> list[Figure]:
     environment = Environment()
-    dynamodb, moto = DynamoDBLocal(), MotoServer()
     quiet: list[Any] = []
     try:
-        dynamodb_endpoint = dynamodb.start()
-        moto_endpoint = moto.start()
-        table = create_tables(Template(), dynamodb_endpoint)["Table"]
-        environment.set({**aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint), "TABLE_NAME": table})
-        with SlackReceiver() as slack:
+        with local_aws_services() as (_, moto_endpoint, table), SlackReceiver() as slack:
             stack = RegistrationStack(
                 moto_endpoint,
                 table,
@@ -146,5 +137,3 @@ def run() -> list[Figure]:
         for quieted, level in quiet:
             quieted.setLevel(level)
         environment.restore()
-        moto.stop()
-        dynamodb.stop()

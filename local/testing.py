@@ -10,7 +10,8 @@ drive this project locally, and the one place they import it from.
 - The local stack: `start_stack` starts `make run`'s process tree and returns a `RunningStack`, the
   HTTP client for it; `descendants_of` lists a process tree.
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
-  and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`.
+  and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`,
+  and `local_aws_services` (DynamoDB Local and moto for this process, outside pytest).
 - The users API: `UserPool` (the demo directory of a running stack, or of `demo_user_pool`'s own
   Cognito emulator: users' tokens as the pool issues them, users added and removed behind the API's
   back, the ground truth), `users_api` (its handler in process on such a pool, with injected faults),
@@ -584,6 +585,29 @@ def sqs_event(
 ) -> dict[str, Any]:
     """Lambda's SQS event for messages received from moto."""
     return {"Records": [lambda_record(message, queue_arn, aws.REGION) for message in messages]}
+
+
+@contextlib.contextmanager
+def local_aws_services() -> Iterator[tuple[str, str, str]]:
+    """DynamoDB Local and a moto server started for this process, the template's table created and
+    os.environ pointed at them (restored after): (DynamoDB endpoint, moto endpoint, table name).
+    What the functional tests' fixtures provide, for the benchmarks."""
+    from .dynamodb_local import DynamoDBLocal, create_tables
+    from .environment import Environment
+    from .moto_server import MotoServer
+
+    environment = Environment()
+    dynamodb, moto = DynamoDBLocal(), MotoServer()
+    try:
+        dynamodb_endpoint = dynamodb.start()
+        moto_endpoint = moto.start()
+        table = create_tables(Template(), dynamodb_endpoint)["Table"]
+        environment.set({**aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint), "TABLE_NAME": table})
+        yield dynamodb_endpoint, moto_endpoint, table
+    finally:
+        environment.restore()
+        moto.stop()
+        dynamodb.stop()
 
 
 # --------------------------------------------------------------------------- the users API
