@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import statistics
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,16 +45,16 @@ def median(samples: list[float]) -> float:
 
 @contextmanager
 def logs_to_devnull() -> Iterator[None]:
-    """Send the runtime's log records to /dev/null: a bench table, not thousands of JSON lines.
+    """Send the runtime's log records and metrics to /dev/null: a bench table, not thousands of JSON lines.
 
     The records are still built, redacted and serialised (what the function pays in Lambda); only
     the terminal is spared. Powertools' handler keeps the stream it was given, so it is swapped
-    there, and put back afterwards for the other bench modules.
+    there, and put back afterwards for the other bench modules; the metrics go to stdout.
     """
     from dahooks.logs import logger
 
     handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
-    with open(os.devnull, "w") as devnull:
+    with open(os.devnull, "w") as devnull, redirect_stdout(devnull):
         previous = [handler.setStream(devnull) for handler in handlers]
         try:
             yield
