@@ -6,15 +6,16 @@ import pytest
 
 from tools.cost_model import CallUse, Report, cost_per_million, function_use, invocations, parse_report
 
-# Two warm invocations of a hook function, as the local runtime (and Lambda) write them.
+# Two warm invocations of a hook function, as the local runtime (and Lambda) write them; the bytes
+# of each line (a REPORT line's tabs included) in the comments.
 HOOK_LOG = [
     "START RequestId: r1 Version: $LATEST",  # 36 bytes
     '{"level":"INFO","message":"Verifying access: Finance Finance"}',  # 62
-    "END RequestId: r1",  # 17
-    "REPORT RequestId: r1\tDuration: 0.52 ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: 65 MB",  # 103 (tabs included)
+    "END RequestId: r1",  # 17, then a REPORT line of 103
+    "REPORT RequestId: r1\tDuration: 0.52 ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: 65 MB",
     "START RequestId: r2 Version: $LATEST",  # 36
     "END RequestId: r2",  # 17
-    "REPORT RequestId: r2\tDuration: 1.40 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 66 MB",  # 103
+    "REPORT RequestId: r2\tDuration: 1.40 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 66 MB",
 ]
 # A registration worker's one batch of four registrations, paced 2 s apart.
 WORKER_LOG = [

@@ -117,12 +117,23 @@ def test_runs_added_from_several_threads_are_all_counted():
         thread.start()
     for thread in threads:
         thread.join()
-    (line,) = metrics.lines()
+    first, *rest = [json.loads(line) for line in metrics.lines()]
 
-    record = json.loads(line)
-    assert record[INVOCATIONS] == record[REFUSALS] == [2000.0]
-    assert len(record[HOOK_DURATION]) == 2000
+    assert first[INVOCATIONS] == first[REFUSALS] == [2000.0]
+    assert sum(len(record[HOOK_DURATION]) for record in [first, *rest]) == 2000
     assert metrics.lines() == []  # flushed once, forgotten
+
+
+def test_more_than_a_hundred_durations_are_split_across_lines():
+    metrics = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+    for _ in range(250):
+        metrics.add("access", INVOCATIONS, duration_ms=0.5)
+
+    records = [json.loads(line) for line in metrics.lines()]
+
+    assert [len(record[HOOK_DURATION]) for record in records] == [100, 100, 50]
+    assert [record.get(INVOCATIONS) for record in records] == [[250.0], None, None]
+    assert [len(record["_aws"]["CloudWatchMetrics"][0]["Metrics"]) for record in records] == [2, 1, 1]
 
 
 def test_each_hook_type_of_an_invocation_has_a_line_of_its_own():

@@ -38,7 +38,7 @@ class JsonApi:
             return self._handle(event, context)
         finally:
             # The hooks a route ran in process (the users API runs them), in the hook types' metrics.
-            hook_metrics.flush(correlation_id=request_id_of(event), function_request_id=context.aws_request_id)
+            hook_metrics.flush(correlation_id=request_id_of(event))
 
     def event(self) -> dict[str, Any]:
         """The raw HTTP API event of the request being answered."""

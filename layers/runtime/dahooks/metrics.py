@@ -44,6 +44,7 @@ SERVICE = "service"  # the dimension Powertools adds to every metric
 
 COUNT = "Count"
 MILLISECONDS = "Milliseconds"
+MAX_VALUES = 100  # values of one metric in one EMF document, at most (the format's limit)
 
 # A hook run's metrics, by hook type. Every request is one of Invocations; Refusals, HookFailed and
 # Timeouts count those that ended so (the hook's refusal, a crash or a result of the wrong shape,
@@ -136,7 +137,11 @@ class InvocationMetrics:
             return []
         timestamp = time.time_ns() // 1_000_000 if timestamp_ms is None else timestamp_ms
         extra = "".join(f",{json.dumps(name)}:{json.dumps(value)}" for name, value in (members or {}).items() if value)
-        return [self._line(hook_type, tally, timestamp, extra) for hook_type, tally in tallies.items()]
+        return [
+            self._line(hook_type, part, timestamp, extra)
+            for hook_type, tally in tallies.items()
+            for part in self._split(tally)
+        ]
 
     def _line(self, hook_type: str, tally: _Tally, timestamp: int, extra: str) -> str:
         counters = tuple(name for name, count in tally.counts.items() if count)
@@ -155,6 +160,15 @@ class InvocationMetrics:
             samples = ",".join(repr(round(float(value), 3)) for value in tally.durations)
             values += f',"{self.duration}":[{samples}]'
         return f'{{"_aws":{{"Timestamp":{timestamp}{header}{extra}{values}}}'
+
+    def _split(self, tally: _Tally) -> list[_Tally]:
+        """`tally` as tallies of at most MAX_VALUES durations each (the counters on the first): an
+        EMF metric holds at most 100 values, and a page of the users API runs the access hook per row."""
+        if len(tally.durations) <= MAX_VALUES:
+            return [tally]
+        chunks = [tally.durations[i : i + MAX_VALUES] for i in range(0, len(tally.durations), MAX_VALUES)]
+        none = dict.fromkeys(self.counters, 0)
+        return [_Tally(tally.counts, chunks[0]), *(_Tally(none, chunk) for chunk in chunks[1:])]
 
     def flush(self, **members: str) -> None:
         """Write the invocation's lines to stdout, where Lambda sends them to the function's log."""

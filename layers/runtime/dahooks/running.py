@@ -49,6 +49,12 @@ class LoadedHook:
     def name(self) -> str:
         return self.hook_type.name
 
+    @property
+    def _named(self) -> dict[str, str]:
+        """The `hook` key of its records: a function that runs every hook type (the users API) logs
+        them all to one log group, and the saved queries and the dashboard pick each hook's by it."""
+        return {"hook": self.name}
+
     def run(self, ctx: Context, body: dict[str, Any], seconds: float) -> dict[str, Any]:
         """The hook's answer to `ctx` as its documented response body; `body` is the request the
         default answer is made from when there is no hook.py. Raises the error the caller gets.
@@ -93,7 +99,7 @@ class LoadedHook:
             # a set, NaN or a cycle.
             json.dumps(body, allow_nan=False)
         except (ValueError, TypeError, RecursionError) as problem:
-            logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}")
+            logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}", extra=self._named)
             raise HookFailedError(f"The {self.name} hook returned an invalid result.") from None
         return body
 
@@ -115,12 +121,14 @@ class LoadedHook:
         """The hook's refusal as the caller gets it: its own message, with its hook type's status."""
         refusal = HookError(str(error))
         refusal.status = self.hook_type.refusal_status
-        logger.info("the hook refused the request", extra={"status": refusal.status, "reason": str(error)})
+        logger.info(
+            "the hook refused the request", extra={**self._named, "status": refusal.status, "reason": str(error)}
+        )
         return refusal
 
     def crash(self) -> HookFailedError:
         """What a hook that raised becomes (call inside the `except`: the traceback goes to the logs)."""
-        logger.exception(f"the {self.name} hook raised an exception")
+        logger.exception(f"the {self.name} hook raised an exception", extra=self._named)
         return HookFailedError(f"The {self.name} hook failed.")
 
     def timeout(self, seconds: float, started: float) -> HookTimeoutError:
@@ -128,6 +136,6 @@ class LoadedHook:
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         logger.error(
             f"the {self.name} hook did not finish within its deadline",
-            extra={"deadline_ms": round(seconds * 1000), "elapsed_ms": elapsed_ms},
+            extra={**self._named, "deadline_ms": round(seconds * 1000), "elapsed_ms": elapsed_ms},
         )
         return HookTimeoutError(f"The {self.name} hook did not finish in time.")
