@@ -23,7 +23,7 @@ import json
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
@@ -31,6 +31,7 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from . import config
 from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
+from .json_output import compact
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,6 +46,8 @@ SERVICE = "service"  # the dimension Powertools adds to every metric
 COUNT = "Count"
 MILLISECONDS = "Milliseconds"
 MAX_VALUES = 100  # values of one metric in one EMF document, at most (the format's limit)
+
+_text = compact.dumps  # a member's name or value as a JSON string
 
 # A hook run's metrics, by hook type. Every request is one of Invocations; Refusals, HookFailed and
 # Timeouts count those that ended so (the hook's refusal, a crash or a result of the wrong shape,
@@ -82,12 +85,12 @@ def hook_counters(error: BaseException | None) -> tuple[str, ...]:
     return (INVOCATIONS, HOOK_FAILED)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tally:
     """What one hook type did during the invocation."""
 
     counts: dict[str, int]
-    durations: list[float] = field(default_factory=list)
+    durations: list[float]
 
 
 def _header(namespace: str, service: str, hook_type: str, counters: tuple[str, ...], duration: str | None) -> str:
@@ -122,7 +125,7 @@ class InvocationMetrics:
         with self._lock:
             tally = self._tallies.get(hook_type)
             if tally is None:
-                tally = self._tallies[hook_type] = _Tally(dict.fromkeys(self.counters, 0))
+                tally = self._tallies[hook_type] = _Tally(dict.fromkeys(self.counters, 0), [])
             for counter in counters:
                 tally.counts[counter] += 1  # a KeyError for a name this set does not publish
             if duration_ms is not None:
@@ -136,39 +139,42 @@ class InvocationMetrics:
         if not tallies:
             return []
         timestamp = time.time_ns() // 1_000_000 if timestamp_ms is None else timestamp_ms
-        extra = "".join(f",{json.dumps(name)}:{json.dumps(value)}" for name, value in (members or {}).items() if value)
-        return [
-            self._line(hook_type, part, timestamp, extra)
-            for hook_type, tally in tallies.items()
-            for part in self._split(tally)
-        ]
-
-    def _line(self, hook_type: str, tally: _Tally, timestamp: int, extra: str) -> str:
-        counters = tuple(name for name, count in tally.counts.items() if count)
-        with_duration = bool(tally.durations and self.duration)
-        # Read at each line, as Powertools reads them when it flushes (a test, or the local stack, may
-        # set them after the layer was imported); the fixed text is made once for each combination.
+        extra = ""
+        if members:
+            extra = "".join([f",{_text(name)}:{_text(value)}" for name, value in members.items() if value])
+        # Read at each flush (Powertools reads them when a Metrics is made; ours are made at import,
+        # and a test or the local stack may set them later).
         namespace = config.env_str(NAMESPACE_VARIABLE, DEFAULT_NAMESPACE)
         service = config.env_str(config.SERVICE_NAME, DEFAULT_SERVICE)
+        lines = []
+        for hook_type, tally in tallies.items():
+            for part in self._split(tally) if len(tally.durations) > MAX_VALUES else (tally,):
+                lines.append(self._line(namespace, service, hook_type, part, timestamp, extra))
+        return lines
+
+    def _line(self, namespace: str, service: str, hook_type: str, tally: _Tally, timestamp: int, extra: str) -> str:
+        counts = tally.counts
+        counters = tuple([name for name in self.counters if counts[name]])
+        with_duration = bool(tally.durations) and self.duration is not None
         key = (namespace, service, hook_type, counters, with_duration)
         header = self._headers.get(key)
-        if header is None:
+        if header is None:  # the fixed text, made once for each combination
             duration = self.duration if with_duration else None
             header = self._headers[key] = _header(namespace, service, hook_type, counters, duration)
-        values = "".join(f',"{name}":[{float(tally.counts[name])!r}]' for name in counters)
+        # Counts as JSON integers, durations to the microsecond: the numbers Powertools would write
+        # (it writes counts as floats, 1.0), each formatted in one step.
+        values = "".join([f',"{name}":[{counts[name]}]' for name in counters])
         if with_duration:
-            samples = ",".join(repr(round(float(value), 3)) for value in tally.durations)
+            samples = ",".join([f"{value:.3f}" for value in tally.durations])
             values += f',"{self.duration}":[{samples}]'
         return f'{{"_aws":{{"Timestamp":{timestamp}{header}{extra}{values}}}'
 
     def _split(self, tally: _Tally) -> list[_Tally]:
         """`tally` as tallies of at most MAX_VALUES durations each (the counters on the first): an
         EMF metric holds at most 100 values, and a page of the users API runs the access hook per row."""
-        if len(tally.durations) <= MAX_VALUES:
-            return [tally]
         chunks = [tally.durations[i : i + MAX_VALUES] for i in range(0, len(tally.durations), MAX_VALUES)]
         none = dict.fromkeys(self.counters, 0)
-        return [_Tally(tally.counts, chunks[0]), *(_Tally(none, chunk) for chunk in chunks[1:])]
+        return [_Tally(tally.counts, chunks[0]), *[_Tally(none, chunk) for chunk in chunks[1:]]]
 
     def flush(self, **members: str) -> None:
         """Write the invocation's lines to stdout, where Lambda sends them to the function's log."""

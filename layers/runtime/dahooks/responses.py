@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .exceptions import DahooksError, InvalidRequestError
+from .json_output import compact_finite
 
 JSON_HEADERS = {"content-type": "application/json"}
 
@@ -15,7 +15,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     return {
         "statusCode": status,
         "headers": {**JSON_HEADERS, **(headers or {})},
-        "body": json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False),
+        "body": compact_finite.dumps(body),
     }
 
 

@@ -11,7 +11,6 @@ last failures for the dashboard's configuration page (`storage.hook_errors`).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
 from .hooks import call_hook, load_hook, wants_callback
+from .json_output import compact_finite
 from .logs import logger
 from .metrics import hook_counters, hook_metrics
 from .storage.hook_errors import HookFailure, cause_of
@@ -95,9 +95,9 @@ class LoadedHook:
         """`result` as the hook type's response body; `HookFailedError` when it is not one, or not JSON."""
         try:
             body = self.hook_type.check_result(result)
-            # The checker sees the outer shape only; json.dumps refuses what is inside: a datetime,
+            # The checker sees the outer shape only; the encoder refuses what is inside: a datetime,
             # a set, NaN or a cycle.
-            json.dumps(body, allow_nan=False)
+            compact_finite.dumps(body)
         except (ValueError, TypeError, RecursionError) as problem:
             logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}", extra=self._named)
             raise HookFailedError(f"The {self.name} hook returned an invalid result.") from None
