@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from . import config
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 T = TypeVar("T")
 
@@ -40,15 +39,14 @@ def _raise_deadline(signum: int, frame: object) -> None:
     raise DeadlineExceeded
 
 
-@contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    previous = signal.signal(signal.SIGALRM, _raise_deadline)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+try:
+    # signal.signal's own C function: the module's wrapper turns each handler it returns into an enum,
+    # and for a function (ours, when it is put back) that costs a raised and caught ValueError.
+    from _signal import signal as _set_handler
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    _set_handler = signal.signal
+
+_HAS_TIMER = hasattr(signal, "setitimer")
 
 
 def _run_on_thread(fn: Callable[[], T], seconds: float) -> T:
@@ -74,7 +72,12 @@ def run_with_deadline(fn: Callable[[], T], seconds: float) -> T:
     """`fn()`, or `DeadlineExceeded` once `seconds` have passed."""
     if seconds <= 0:
         raise DeadlineExceeded
-    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        with _alarm(seconds):
-            return fn()
-    return _run_on_thread(fn, seconds)
+    if not _HAS_TIMER or threading.current_thread() is not threading.main_thread():
+        return _run_on_thread(fn, seconds)
+    previous = _set_handler(signal.SIGALRM, _raise_deadline)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _set_handler(signal.SIGALRM, previous)
