@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dahooks.redaction import REDACTED, is_sensitive_key, redact, redact_text
+from dahooks.redaction import _CREDENTIAL, REDACTED, is_sensitive_key, redact, redact_text
 from local.testing import KELLY, call_hook, hook_from_source
 
 SENSITIVE_KEYS = [
@@ -155,3 +157,14 @@ def test_the_cheap_hint_finds_every_sensitive_key_the_rule_knows() -> None:
 
     for name in [*SECRET_FRAGMENTS, *SECRET_WORDS, *(" ".join(pair) for pair in SECRET_PAIRS), CODE, *SENSITIVE_KEYS]:
         assert _KEY_HINT.search(name.lower()), name
+
+
+CREDENTIAL_PIECES = ["Bearer ", "bAsIc ", "BEARER\t", "baſic ", "Beareﬆ ", "eyJ", "EYJ", "hbGci", ".", "-", "abc", "ſ"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CREDENTIAL_PIECES), max_size=8).map("".join))
+def test_the_words_looked_for_first_never_let_a_credential_through(text: str) -> None:
+    # The credential scan is skipped for ASCII text without its words: whatever the case, and for
+    # text that is not ASCII (the long s matches an s) it always runs.
+    assert _CREDENTIAL.search(redact_text(text)) is None

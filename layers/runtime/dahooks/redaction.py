@@ -128,8 +128,15 @@ _KEY_HINT = re.compile(
 
 def redact_text(text: str) -> str:
     """`text` with credentials and the values of sensitive pairs replaced."""
-    text = _CREDENTIAL.sub(REDACTED, text)
-    if (":" not in text and "=" not in text) or _KEY_HINT.search(text.lower()) is None:
+    lower = text.lower()
+    # An ASCII text holds a credential only if it holds one of these words: the scan for one is
+    # skipped for most log lines (a text that is not ASCII is always scanned: the case-insensitive
+    # match also takes letters such as the long s for an s).
+    if not text.isascii() or "bearer" in lower or "basic" in lower or "eyj" in lower:
+        redacted = _CREDENTIAL.sub(REDACTED, text)
+        if redacted != text:
+            text, lower = redacted, redacted.lower()
+    if (":" not in text and "=" not in text) or _KEY_HINT.search(lower) is None:
         return text
     parts: list[str] = []
     position = 0
