@@ -432,7 +432,7 @@ def test_ctx_log_prints_every_argument_as_one_record(tmp_path, captured_logs):
     assert record["correlation_id"] == "test-request"
     assert record["actor"] == "auth0|kelly"
     assert record["level"] == "INFO"
-    assert record["location"].startswith("hook:")  # points at the hook's own line
+    assert record["location"] == "hook:3"  # the hook's own line (the source's first line is empty)
 
 
 def test_secrets_never_reach_the_logs(tmp_path, captured_logs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .logs import format_log_args, logger
+from .logs import format_log_args, info_from_caller, logger
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -90,9 +90,9 @@ class Context:
 
     def log(self, *args: Any) -> None:
         """Log every argument (objects as JSON, secrets redacted) as one structured record."""
-        # stacklevel=3: the record's location is the hook's line, not this method's. The hook's name
-        # tells apart the records of the users API, which runs every hook in one function.
-        logger.info(format_log_args(args), extra={"source": "hook", "hook": self.hook_name}, stacklevel=3)
+        # Located at the hook's line, not this method's. The hook's name tells apart the records of
+        # the users API, which runs every hook in one function.
+        info_from_caller(format_log_args(args), {"source": "hook", "hook": self.hook_name})
 
     # Custom data and the cache live in the storage layer (dahooks.storage), built on first use.
     def read(self) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class HookFunction:
         # Custom data and the cache: built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = margin_seconds()
-        self._handle = with_invocation_context(self._respond)
+        self._handle = with_invocation_context(self._respond, keys={"hook": self.hook_name})
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
@@ -61,7 +61,6 @@ class HookFunction:
 
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)
-        logger.append_keys(hook=self.hook_name)
         try:
             require_machine(jwt_claims_of(event))  # request.user comes from the body: trusted servers only
             body = parse_json_object(read_body(event))

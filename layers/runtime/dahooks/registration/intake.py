@@ -44,7 +44,7 @@ class RegistrationIntake:
     def __init__(self, queue: RegistrationQueue | None = None, kept: KeptRegistrations | None = None) -> None:
         self.queue = queue or RegistrationQueue()
         self.kept = kept or KeptRegistrations()
-        self._handle = with_invocation_context(self._dispatch)
+        self._handle = with_invocation_context(self._dispatch, keys={"hook": POST_USER_REGISTRATION})
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
@@ -53,7 +53,6 @@ class RegistrationIntake:
             intake_metrics.flush(correlation_id=request_id_of(event))
 
     def _dispatch(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(hook=POST_USER_REGISTRATION)
         if is_cognito_trigger(event):
             return self._cognito(event, context)
         return self._accept(event, context)

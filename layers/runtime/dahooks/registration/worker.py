@@ -97,7 +97,7 @@ class RegistrationWorker:
         self._lock = threading.Lock()
         logger.addFilter(secret_mask)
         secret_mask.install()  # the root logger's handlers too: a hook's own logger writes there
-        self._handle = with_invocation_context(self._process, http_api=False)
+        self._handle = with_invocation_context(self._process, http_api=False, keys={"hook": POST_USER_REGISTRATION})
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
@@ -109,7 +109,6 @@ class RegistrationWorker:
         return context.get_remaining_time_in_millis() / 1000 - self.limits.margin
 
     def _process(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        logger.append_keys(hook=POST_USER_REGISTRATION)
         secret_mask.install()  # and any handler added since the last invocation
         if is_scheduled_event(event):
             return {"moved": self.kept.drain(self.queue, lambda: self._seconds_left(context))}

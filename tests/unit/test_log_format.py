@@ -1,0 +1,397 @@
+"""The log records of the cheaper path are Powertools' records: the same keys, in the same order,
+with the same values, compared record by record.
+
+`LeanFormatter` against Powertools' `LambdaPowertoolsFormatter` (the same serializer, so the text
+must be equal), over records of every shape the runtime and the hooks write and over generated
+ones; and `with_invocation_context` against Powertools' `inject_lambda_context` over whole
+invocations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import importlib
+import io
+import json
+import logging
+import math
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter, clear_context_keys
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dahooks import logs
+from dahooks.log_format import LeanFormatter
+from local.lambda_runtime import LambdaContext
+from local.testing import load_event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CREATED = 1796144371.5  # a fixed clock: both formatters see the same record
+INVOCATION_KEYS = {
+    "service": "delegated-admin-hooks",
+    "sampling_rate": None,
+    "cold_start": False,
+    "function_name": "AccessFunction",
+    "function_memory_size": 256,
+    "function_arn": "arn:aws:lambda:us-east-1:123456789012:function:AccessFunction",
+    "function_request_id": "03f1f000-84de-4a89-83bc-2fce4bbe0c6d",
+    "correlation_id": "c2VjcmV0LXJlcXVlc3Q=",
+    "hook": "access",
+}
+_records = logging.getLogger("test-log-format")
+powertools_logger = importlib.import_module("aws_lambda_powertools.logging.logger")
+
+
+def record(
+    message: object = "Verifying access: Finance Finance",
+    args: tuple[Any, ...] = (),
+    *,
+    extra: dict[str, Any] | None = None,
+    exc_info: Any = None,
+    created: float = CREATED,
+    level: int = logging.INFO,
+) -> logging.LogRecord:
+    made = _records.makeRecord(_records.name, level, "/var/task/hook.py", 26, message, args, exc_info, "hook", extra)
+    made.created, made.msecs = created, (created - int(created)) * 1000
+    return made
+
+
+def formatters(**options: Any) -> tuple[LambdaPowertoolsFormatter, LeanFormatter]:
+    """Powertools' formatter and ours, with the same serializer, options and keys."""
+    powertools = LambdaPowertoolsFormatter(json_serializer=logs._redacting_dumps, **options)
+    lean = LeanFormatter(json_serializer=logs._redacting_dumps, **options)
+    for formatter in (powertools, lean):
+        formatter.append_keys(**INVOCATION_KEYS)
+    return powertools, lean
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_keys() -> Iterator[None]:
+    clear_context_keys()
+    yield
+    clear_context_keys()
+
+
+def assert_same(powertools: logging.Formatter, lean: logging.Formatter, *records: logging.LogRecord) -> None:
+    for each in records:
+        expected = powertools.format(each)
+        assert lean.format(each) == expected
+        assert list(json.loads(lean.format(each))) == list(json.loads(expected))  # the same keys in order
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Verifying access: Finance Finance",
+        "",
+        '{"a": 1, "password": "pw-XYZZY"}',  # JSON text: Powertools logs it parsed
+        "  [1, 2]",
+        '"quoted"',
+        "12",
+        "-3.5",
+        "true",
+        "null",
+        "NaN",
+        "Infinity",
+        "nul",
+        "{not json",
+        "\ufeff{}",
+        {"dict": "as is"},
+        42,
+        ["a", 1],
+        None,
+    ],
+)
+def test_a_message_is_written_as_powertools_writes_it(message: object) -> None:
+    assert_same(*formatters(), record(message))
+
+
+def test_a_message_with_arguments_is_formatted_as_powertools_formats_it() -> None:
+    assert_same(*formatters(), record("%s of %d", ("one", 2)), record('{"%s": 1}', ("key",)))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"source": "hook", "hook": "access"},
+        {"status": 403, "reason": "Bearer tok-XYZZY refused"},
+        {"exception": "given", "exception_name": "Given", "exception_notes": ["a"]},
+        {"stack_trace": "overwritten, then dropped", "xray_trace_id": "overwritten"},
+        {"correlation_id": "an extra wins over the key"},
+        {"none": None, "nested": {"password": "pw-XYZZY", "list": [1, {"otp": 2}]}},
+    ],
+)
+def test_extra_keys_follow_the_logger_keys_as_in_powertools(extra: dict[str, Any]) -> None:
+    assert_same(*formatters(), record(extra=extra))
+
+
+def test_thread_keys_after_the_logger_keys_as_in_powertools() -> None:
+    powertools, lean = formatters()
+    powertools.thread_safe_append_keys(thread="worker-1", hook="filter", level="%(levelname)s")
+
+    assert_same(powertools, lean, record(extra={"x": 1}))
+
+
+def test_keys_that_format_record_attributes_as_in_powertools() -> None:
+    powertools, lean = formatters()
+    for formatter in (powertools, lean):
+        formatter.append_keys(process="%(process)d", name="logger %(name)s", location="%(module)s#%(lineno)d")
+
+    assert_same(powertools, lean, record())
+
+
+def test_a_key_that_overrides_a_record_attribute_with_no_text_fails_in_both() -> None:
+    powertools, lean = formatters()
+    for formatter in (powertools, lean):
+        formatter.append_keys(process=1234)
+
+    for formatter in (powertools, lean):
+        with pytest.raises(ValueError, match="need to be type 'str'"):
+            formatter.format(record())
+
+
+def test_removed_and_disabled_keys_as_in_powertools() -> None:
+    powertools, lean = formatters()
+    for formatter in (powertools, lean):
+        formatter.remove_keys(["location", "hook"])
+        formatter.append_keys(xray_trace_id=None)  # the trace id switched off
+
+    assert_same(powertools, lean, record())
+
+
+def test_a_record_with_an_exception_is_powertools_own() -> None:
+    try:
+        raise KeyError("user")
+    except KeyError as error:
+        error.add_note("while reading the payload")
+        exc_info = (type(error), error, error.__traceback__)
+    powertools, lean = formatters()
+
+    assert_same(powertools, lean, record("the hook raised", exc_info=exc_info, level=logging.ERROR))
+
+
+def test_the_trace_id_is_read_for_each_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    powertools, lean = formatters()
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+    assert_same(powertools, lean, record())
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-00000000-000000000000000000000001")
+    assert_same(powertools, lean, record())
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        # Within one second, the next second, a second back (records reach a handler out of order
+        # from several threads), and the last millisecond of a second.
+        [CREATED, CREATED + 0.25, CREATED + 1.1, CREATED - 1.0, 1796144371.9999],
+    ],
+)
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"utc": True}, {"datefmt": "%d/%m/%Y %H:%M:%S.%F"}, {"use_rfc3339": True}],
+    ids=["default", "utc", "datefmt", "rfc3339"],
+)
+def test_timestamps_are_powertools_text_second_after_second(created: list[float], options: dict[str, Any]) -> None:
+    powertools, lean = formatters(**options)
+
+    assert_same(powertools, lean, *(record(created=each) for each in created))
+
+
+def test_the_stack_trace_key_follows_the_option() -> None:
+    assert_same(*formatters(serialize_stacktrace=False), record(extra={"stack_trace": "kept"}))
+
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=20))
+VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+EXTRA_NAMES = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
+    lambda name: (
+        name not in logging.LogRecord("n", 0, "p", 0, "m", (), None).__dict__ and name not in ("message", "asctime")
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    message=st.one_of(st.text(max_size=40), VALUES.map(json.dumps), VALUES),
+    extra=st.dictionaries(EXTRA_NAMES, VALUES, max_size=4),
+    created=st.floats(1.5e9, 2.5e9),
+)
+def test_generated_records_are_powertools_records(message: object, extra: dict[str, Any], created: float) -> None:
+    assert_same(*formatters(), record(message, extra=extra, created=created))
+
+
+# ---------------------------------------------------------------- whole invocations
+
+
+class _Capture:
+    """A Powertools Logger of its own, writing to a string, and its records as dicts."""
+
+    def __init__(self, logger: Logger, stream: io.StringIO) -> None:
+        self.logger, self.stream = logger, stream
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stream.getvalue().splitlines() if line]
+
+
+@pytest.fixture
+def powertools_reference() -> _Capture:
+    stream = io.StringIO()
+    # A service of its own each time: a Logger of a known name reuses the handler (and stream) it had.
+    reference = Logger(service=f"reference-{uuid.uuid4()}", json_serializer=logs._redacting_dumps, stream=stream)
+    return _Capture(reference, stream)
+
+
+def _write(logger: Logger) -> None:
+    logger.info("inside", extra={"source": "hook"})  # one line, one location, for both loggers
+
+
+def _same_but_time(ours: list[dict[str, Any]], reference: list[dict[str, Any]]) -> None:
+    """The records agree key for key, in order; the timestamps (milliseconds apart) and the
+    service (each logger its own) aside."""
+    assert len(ours) == len(reference)
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert list(mine) == list(theirs)
+        for key in ("timestamp", "service"):
+            mine.pop(key), theirs.pop(key)
+        assert mine == theirs
+
+
+@pytest.mark.parametrize(
+    ("http_api", "event"),
+    [
+        (True, load_event("access-read-user-own-department.json")),
+        (True, {"requestContext": "not a mapping"}),
+        (True, ["not", "a", "mapping"]),
+        (False, load_event("sqs-registration-new-user.json")),
+    ],
+    ids=["api", "odd-context", "odd-event", "sqs"],
+)
+def test_invocation_keys_are_inject_lambda_context_keys(
+    monkeypatch: pytest.MonkeyPatch, powertools_reference: _Capture, captured_logs: Any, http_api: bool, event: Any
+) -> None:
+    monkeypatch.setattr(powertools_logger, "is_cold_start", True)
+    monkeypatch.setattr(logs, "_cold_start", [True])
+    reference = powertools_reference.logger
+    context = LambdaContext(function_name="AccessFunction", memory_limit_in_mb=256, timeout=3.0)
+
+    def theirs(event: Any, context: Any) -> None:
+        reference.append_keys(hook="access")
+        _write(reference)
+
+    def mine(event: Any, context: Any) -> None:
+        _write(logs.logger)
+
+    wrapped_theirs = reference.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_HTTP if http_api else None, clear_state=True
+    )(theirs)
+    wrapped_mine = logs.with_invocation_context(mine, http_api=http_api, keys={"hook": "access"})
+    for _ in range(2):  # a cold start, then a warm one
+        wrapped_theirs(event, context)
+        wrapped_mine(event, context)
+
+    records = captured_logs.records
+    _same_but_time(records, powertools_reference.records())
+    assert [r["cold_start"] for r in records] == [True, False]
+
+
+def test_an_environment_started_ahead_has_no_cold_start(
+    monkeypatch: pytest.MonkeyPatch, powertools_reference: _Capture, captured_logs: Any
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "provisioned-concurrency")
+    monkeypatch.setattr(powertools_logger, "is_cold_start", True)
+    monkeypatch.setattr(logs, "_cold_start", [True])
+    context = LambdaContext(function_name="AccessFunction", memory_limit_in_mb=256, timeout=3.0)
+
+    logs.with_invocation_context(lambda event, context: logs.logger.info("x"))({}, context)
+    powertools_reference.logger.inject_lambda_context(lambda event, context: powertools_reference.logger.info("x"))(
+        {}, context
+    )
+
+    theirs = [r["cold_start"] for r in powertools_reference.records()]
+    assert [r["cold_start"] for r in captured_logs.records] == theirs == [False]
+
+
+def test_the_last_invocation_keys_are_gone(captured_logs: Any) -> None:
+    context = LambdaContext(function_name="AccessFunction", memory_limit_in_mb=256, timeout=3.0)
+
+    def first(event: Any, context: Any) -> None:
+        logs.logger.append_keys(actor="kelly")
+        logs._formatter.thread_safe_append_keys(batch="one")
+
+    logs.with_invocation_context(first)({}, context)
+    logs.with_invocation_context(lambda event, context: logs.logger.info("second"))({}, context)
+
+    (second,) = captured_logs.records
+    assert "actor" not in second
+    assert "batch" not in second
+
+
+# ---------------------------------------------------------------- the records' text
+
+
+FINITE_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**64 - 1), st.floats(allow_nan=False, allow_infinity=False)
+)
+FINITE_VALUES = st.recursive(
+    FINITE_LEAVES | st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | st.integers(-3, 3) | st.booleans(), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(FINITE_VALUES)
+def test_orjson_text_holds_what_the_standard_text_holds(value: Any) -> None:
+    assert json.loads(logs._dumps(value)) == json.loads(logs._standard_dumps(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"big": 2**70, "small": 1},  # beyond 64 bits: orjson refuses it
+        {"text": "lone \ud800 surrogate"},  # not UTF-8: orjson refuses it
+        {(1, 2): "a tuple key"},  # neither takes it
+    ],
+    ids=["big-int", "surrogate", "tuple-key"],
+)
+def test_what_orjson_refuses_is_written_by_the_standard_encoder(value: Any) -> None:
+    try:
+        expected = logs._standard_dumps(value)
+    except TypeError:
+        with pytest.raises(TypeError):
+            logs._dumps(value)
+    else:
+        assert logs._dumps(value) == expected
+
+
+def test_what_json_cannot_hold_is_its_text_redacted_as_before() -> None:
+    when = datetime.datetime(2026, 12, 1, 13, 0, tzinfo=datetime.UTC)
+
+    @dataclasses.dataclass
+    class Secretive:
+        password: str
+
+    value = {"when": when, "object": Secretive("pw-XYZZY"), "set": {"Bearer tok-XYZZY"}}
+
+    assert logs._dumps(value) == logs._standard_dumps(value)
+    assert "XYZZY" not in logs._dumps(value)
+
+
+def test_a_nan_is_null_not_the_standard_encoders_nan() -> None:
+    assert logs._dumps({"ratio": math.nan, "limit": math.inf}) == '{"ratio":null,"limit":null}'
+    assert logs._standard_dumps({"ratio": math.nan}) == '{"ratio":NaN}'  # not JSON: no query reads it
