@@ -174,7 +174,9 @@ def test_every_hook_type_has_an_alarm_on_its_failures_and_timeouts(hook):
     ]
 
     (alarm,) = alarms
+    function = Inventory().function_in(HOOK_TYPES[hook].folder).logical_id
     assert (NAMESPACE, "Timeouts", dimensions) in alarm_metrics(alarm)
+    assert ("AWS/Lambda", "Errors", {"FunctionName": function}) in alarm_metrics(alarm)  # a crash outside the hook
     assert alarm["Properties"]["Threshold"] == 1
 
 

@@ -1,5 +1,5 @@
 """Every alarm of the stack, each notifying the one optional topic: a hook type's failures and
-timeouts, the p99 latency of each function behind a route and of the API, the functions'
+timeouts (its function's own errors among them), the p99 latency of each function behind a route and of the API, the functions'
 throttles, and the registration pipeline (dead letters, the age of the oldest registration, a
 registration lost).
 """
@@ -114,12 +114,15 @@ class Alarms:
         namespace = Sub(self.inventory.namespace_sub)
         return _on_expression(
             f"The {hook.name} hook failed (HookFailed: it raised, or answered the wrong shape) or ran out of its"
-            " deadline (Timeouts), wherever it ran; its last errors are on the dashboard.",
-            "FILL(failed, 0) + FILL(timeouts, 0)",
+            f" deadline (Timeouts), wherever it ran, or {hook.function.logical_id} itself did (Lambda Errors: a"
+            " crash outside the hook, the function's own timeout, out of memory); its last errors are on the"
+            " dashboard.",
+            "FILL(failed, 0) + FILL(timeouts, 0) + FILL(errors, 0)",
             f"{hook.name} failures and timeouts",
             [
                 _stat("failed", namespace, HOOK_FAILED, dimensions),
                 _stat("timeouts", namespace, TIMEOUTS, dimensions),
+                _stat("errors", "AWS/Lambda", "Errors", {"FunctionName": Ref(hook.function.logical_id)}),
             ],
         )
 
