@@ -32,7 +32,7 @@ class Price:
 
 
 PRICES_CHECKED = "2026-12-01"
-# Read from dated pages that quote AWS's own (whose tables render in the browser only); see docs/cost.md.
+# Read from dated pages that quote AWS's own (whose tables render in the browser only); see docs/operations.md.
 PRICES = {
     "http_api": Price(1.00, "per million HTTP API requests", "awsforengineers.com (2025-05-19)"),
     "lambda_request": Price(0.20, "per million Lambda requests", "cloudchipr.com (2024); api-evangelist (2026-09-20)"),
