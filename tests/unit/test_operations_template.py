@@ -319,6 +319,7 @@ def test_a_fixture_no_function_takes_stops_the_generator(tmp_path):
         # Too long: the first words that fit, 4 hex digits of SHA-1("write-create-..."), the outcome.
         ("write-create-caller-without-department-refused", "write", "create-b7fa-refused"),
         ("post-user-registration-email-verified-not-boolean-invalid", "post-user-registration", "email-aacb-invalid"),
+        ("api-users-change-username-not-supported", "", "api-f440-not-supported"),
     ],
 )
 def test_event_names_lose_their_function_and_long_ones_keep_their_first_words_and_outcome(stem, folder, name):

@@ -21,8 +21,8 @@ A fixture none of these claims, or that two functions claim, stops the generator
 Event names are the file's stem without its function's folder (`access-read-user-own-department`
 is `read-user-own-department` in AccessFunction). The console's "Event name" field takes at most
 25 characters (as it was remembered; no AWS page states it): a longer name keeps its first whole
-words and its last (the outcome: refused, invalid), around 4 hex digits of the stem's SHA-1, and
-the example's `summary` names the file.
+words and its last (the outcome: refused, invalid, not-supported), around 4 hex digits of the
+stem's SHA-1, and the example's `summary` names the file.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ MAX_CONTENT = 100_000  # the Schemas API's limit on a schema's Content, in chara
 MAX_NAME = 25
 HASH_DIGITS = 4
 COGNITO = "cognito-idp.amazonaws.com"
+NOT = "not"
 
 
 class UnclaimedFixtureError(ValueError):
@@ -68,6 +69,8 @@ def event_name(stem: str, folder: str) -> str:
     if len(name) <= MAX_NAME:
         return name
     *words, outcome = name.split("-")
+    if words and words[-1] == NOT:  # "not-supported" is the outcome, not "supported"
+        outcome = f"{words.pop()}-{outcome}"
     digest = hashlib.sha1(stem.encode(), usedforsecurity=False).hexdigest()[:HASH_DIGITS]
     budget = MAX_NAME - len(digest) - len(outcome) - 2
     head: list[str] = []
