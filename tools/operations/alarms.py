@@ -1,7 +1,7 @@
 """Every alarm of the stack, each notifying the one optional topic: a hook type's failures and
-timeouts (its function's own errors among them), the p99 latency of each function behind a route and of the API, the functions'
-throttles, and the registration pipeline (dead letters, the age of the oldest registration, a
-registration lost).
+timeouts (its function's own errors among them), the p99 latency of each function behind a route
+and of the API, the functions' throttles, and the registration pipeline (dead letters, the age of
+the oldest registration, a registration lost).
 """
 
 from __future__ import annotations
