@@ -38,8 +38,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .loopback_guard import LoopbackGuard
-from .moto_server import MotoServer
+from .moto_server import MotoServer, serve_until_stdin_closes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -205,9 +204,6 @@ def seed_from_file(path: Path) -> str:
 def _serve(port: int, state: Path | None, seed: Path | None) -> None:
     """The child: serve cognito-idp on 127.0.0.1:`port`, print the bound port, exit when stdin closes."""
     os.environ.update(ID_STRATEGIES)
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import make_server
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops this server itself
     _stand_in_for_admin_list_devices()
     snapshot = Snapshot(state) if state is not None else None
@@ -215,12 +211,7 @@ def _serve(port: int, state: Path | None, seed: Path | None) -> None:
         snapshot.restore()
     if seed is not None:
         seed_from_file(seed)
-    app = LoopbackGuard(_OneAtATime(DomainDispatcherApplication(create_backend_app), snapshot))
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"{READY_PREFIX}{server.server_address[1]}", flush=True)
-    sys.stdin.read()  # the parent closes it (or dies): time to go
-    server.shutdown()
+    serve_until_stdin_closes(port, READY_PREFIX, lambda app: _OneAtATime(app, snapshot))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .loopback_guard import LoopbackGuard
 from .paths import ROOT
 from .processes import ServerProcess, stop_process
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 READY_PREFIX = "moto-ready "
@@ -98,19 +99,24 @@ class MotoServer(ServerProcess):
         self.endpoint = None
 
 
-def _serve(port: int) -> None:
-    """The child: serve on 127.0.0.1:`port`, print the bound port, exit when stdin closes."""
+def serve_until_stdin_closes(port: int, ready_prefix: str, wrap: Callable[[Any], Any] = lambda app: app) -> None:
+    """Serve moto's backends (through `wrap`, then the loopback guard) on 127.0.0.1:`port`, print
+    `ready_prefix` and the bound port, and return once stdin closes (the parent stopped or died)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops this server itself
-
-    app = LoopbackGuard(DomainDispatcherApplication(create_backend_app))
+    app = LoopbackGuard(wrap(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"{READY_PREFIX}{server.server_address[1]}", flush=True)
-    sys.stdin.read()  # the parent closes it (or dies): time to go
+    print(f"{ready_prefix}{server.server_address[1]}", flush=True)
+    sys.stdin.read()
     server.shutdown()
+
+
+def _serve(port: int) -> None:
+    """The child: serve on 127.0.0.1:`port`, print the bound port, exit when stdin closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops this server itself
+    serve_until_stdin_closes(port, READY_PREFIX)
 
 
 if __name__ == "__main__":
