@@ -94,7 +94,7 @@ $(CHROMIUM):
 test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
 
-test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java; under 30 s)
+test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java)
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS) tests/unit
 
 lint: install ## ruff, and cfn-lint on the template
