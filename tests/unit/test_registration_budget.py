@@ -121,6 +121,24 @@ def test_records_start_one_interval_apart_across_invocations():
     assert [clock_time - waits[0] for clock_time in [*waits, later.started]] == [0, 2, 4, 6]
 
 
+def test_a_start_later_than_its_slot_pushes_the_next_slot_a_whole_interval_after_it():
+    clock = FakeClock()
+    slots = DeliverySlots(interval=2, clock=clock)
+
+    def oversleep(seconds: float) -> None:  # a busy machine wakes the worker 1.5 s late
+        clock.sleep(seconds + 1.5)
+
+    first = admit(LIMITS, slots, FakeContext(remaining_s=60), sleep=oversleep)
+    second = admit(LIMITS, slots, FakeContext(remaining_s=60), sleep=oversleep)
+    third = admit(LIMITS, slots, FakeContext(remaining_s=60), sleep=clock.sleep)
+
+    assert first is not None
+    assert second is not None
+    assert third is not None
+    assert second.started - first.started == 3.5  # booked 2 s after the first, woken 1.5 s late
+    assert third.started - second.started == 2  # a whole interval after the real start, not 0.5 s
+
+
 def test_a_record_is_not_started_when_its_wait_and_a_whole_attempt_do_not_fit():
     clock = FakeClock()
     slots = DeliverySlots(interval=2, clock=clock)

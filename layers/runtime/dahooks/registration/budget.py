@@ -115,6 +115,15 @@ class DeliverySlots:
             self._last_start = start
             return start - now
 
+    def started(self) -> float:
+        """Note that the booked record starts now, and return now. A start later than its booking (a
+        sleep that overslept on a busy machine) moves the booking, so the next one still comes a whole
+        interval after the real start, never sooner."""
+        with self._lock:
+            now = self.clock()
+            self._last_start = now if self._last_start is None else max(self._last_start, now)
+            return now
+
 
 @dataclass
 class Attempt:
@@ -142,5 +151,5 @@ def admit(
         return None
     if wait:
         sleep(wait)
-    started = slots.clock()
+    started = slots.started()
     return Attempt(started=started, ends=started + limits.attempt_seconds, clock=slots.clock)
