@@ -568,9 +568,17 @@ class RegistrationStack:
         )
 
     def depth(self, queue_url: str | None = None) -> int:
-        """Messages in a queue, visible or in flight."""
+        """Messages in a queue, visible or in flight.
+
+        Read twice, keeping the larger count: the emulator evaluates the visible and the in-flight
+        counts at two instants, so a message whose visibility timeout ends between them is in neither
+        and the queue looks empty for one read. A message crosses that line once, so not in both reads.
+        """
+        return max(self._depth_once(queue_url or self.queue_url) for _ in range(2))
+
+    def _depth_once(self, queue_url: str) -> int:
         attributes = self.sqs_client().get_queue_attributes(
-            QueueUrl=queue_url or self.queue_url,
+            QueueUrl=queue_url,
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
         return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
