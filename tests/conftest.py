@@ -11,7 +11,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,22 +25,124 @@ from local.template import Template
 from local.testing import WarmFunctions
 
 Invoke = Callable[..., tuple[int, Any]]
-E2E = "tests/e2e/"
+E2E = "tests/e2e"
+WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worker's workerinput
 
 
+# ------------------------------------------------------------------ spreading the tests over xdist's workers
+#
+# `make test` runs two workers. A work unit is what one worker runs, in collection order: the tests
+# that share a stack (a session-scoped fixture of tests/e2e: `local_stack`, `lambda_stack`), together
+# with the other tests of their modules' module-scoped fixtures; the tests of a module-scoped fixture
+# (a stack of the module's own, say); an e2e test that uses neither (it starts its own stack); and
+# otherwise the rest of a module. Units are handed out longest first, by a rough estimate, so that the
+# long e2e units start at once, on both workers, and the unit tier's short modules fill the gaps at
+# the end. Only a worker has the items (and so their fixtures) in hand: each writes the units it
+# computed to a file the controller reads once every worker has collected.
+
+# Rough seconds per test of each tier, and for the stack or servers a unit starts: enough to order them.
+TIER_SECONDS = {"e2e": 1.0, "functional": 0.3, "unit": 0.02}
+START_SECONDS = {"e2e": 15.0, "functional": 3.0, "unit": 0.0}
+
+
+def _shared(item: pytest.Item, module: str, tier: str) -> list[str]:
+    """What `item` shares with other tests: the e2e stacks it uses and its module's module-scoped
+    fixtures; nothing for an e2e test that starts its own stack; else its module."""
+    shared = []
+    definitions = getattr(item, "_fixtureinfo", None)  # a test function's fixtures, as pytest resolved them
+    for name in item.fixturenames if definitions is not None else ():
+        for definition in definitions.name2fixturedefs.get(name, ()):
+            if definition.scope == "session" and definition.baseid.startswith(E2E):
+                shared.append(f"stack {name}")
+            elif definition.scope in ("package", "module", "class"):
+                shared.append(f"fixtures of {module}")
+    if shared or tier == "e2e":
+        return shared
+    return [f"tests of {module}"]
+
+
+def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
+    """Each test's unit (named after something its tests share, or the test itself) and the unit's
+    estimated seconds."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    tiers: dict[str, str] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        tier = tiers[item.nodeid] = module.split("/")[1] if module.count("/") >= 2 else ""
+        first, *others = _shared(item, module, tier) or [item.nodeid]
+        for other in others:  # a test that shares two things joins the units of both
+            parent[root(other)] = root(first)
+        parent.setdefault(item.nodeid, root(first))
+    seconds: dict[str, float] = {}
+    for nodeid, tier in tiers.items():
+        unit = root(nodeid)
+        if unit not in seconds:
+            seconds[unit] = 0.0 if unit.startswith("tests of ") else START_SECONDS.get(tier, 15.0)
+        seconds[unit] += TIER_SECONDS.get(tier, 1.0)
+    return {nodeid: (root(nodeid), seconds[root(nodeid)]) for nodeid in tiers}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
+        config.stash[_UNITS_DIR] = Path(tempfile.mkdtemp(prefix="pytest-work-units-"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _UNITS_DIR in config.stash:
+        shutil.rmtree(config.stash[_UNITS_DIR], ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput[WORK_UNITS] = str(node.config.stash[_UNITS_DIR] / "units.json")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    path = getattr(config, "workerinput", {}).get(WORK_UNITS)
+    if path:  # every worker collects the same tests; each writes its own copy, the controller reads one
+        written = Path(f"{path}.{config.workerinput['workerid']}")
+        written.with_suffix(".tmp").write_text(json.dumps(_work_units(items)))
+        written.with_suffix(".tmp").replace(written)
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist (`make test` runs two workers), unit and functional tests go to whichever
-    worker is free, and the whole e2e tier to one worker, in order: its tests share the stacks
-    they start (one per session, or per module), which would otherwise start once per worker."""
+    """Under pytest-xdist, the work units above, longest first (`--dist load` only: another --dist
+    asked for is xdist's own)."""
     if config.getvalue("dist") != "load":
-        return None  # another --dist was asked for
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class TierScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return E2E if nodeid.startswith(E2E) else nodeid
+    class WorkUnitScheduling(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log: Any) -> None:
+            super().__init__(config, log)
+            self.units: dict[str, tuple[str, float]] = {}
 
-    return TierScheduling(config, log)
+        def schedule(self) -> None:
+            if self.collection is None and self._check_nodes_have_same_collection():
+                self.collection = list(next(iter(self.registered_collections.values())))
+                found = sorted(config.stash[_UNITS_DIR].glob("units.json.*"))
+                self.units = json.loads(found[0].read_text()) if found else {}
+                queue: dict[str, dict[str, bool]] = {}
+                for nodeid in self.collection:
+                    queue.setdefault(self._split_scope(nodeid), {})[nodeid] = False
+                longest_first = sorted(queue, key=lambda unit: -self.units.get(next(iter(queue[unit])), ("", 0.0))[1])
+                self.workqueue.update((unit, queue[unit]) for unit in longest_first)
+            super().schedule()  # with the collection set: hands each worker its first units
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.units.get(nodeid, (nodeid, 0.0))[0]
+
+    return WorkUnitScheduling(config, log)
+
+
+_UNITS_DIR = pytest.StashKey[Path]()
 
 
 @pytest.fixture(scope="session", autouse=True)

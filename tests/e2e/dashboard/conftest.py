@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's chromium driven by Playwright, on the session's local stack.
 
-One browser for the session and a fresh context (cookies, storage, memory: a new browser profile in
+One browser for the module and a fresh context (cookies, storage, memory: a new browser profile in
 effect) for each page a test opens, with axe-core injected. A test fails on any error the page
 reports (a script error, a missing file, a Content-Security-Policy violation); the API's own refusals
 (a 4xx the page shows) are what several tests are about, so the console's note of them is not one. Each test leaves
@@ -27,8 +27,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium, until the module's last test: Playwright's sync API runs an event loop on the thread
+    while it is open, and the tests an xdist worker runs next (`asyncio.run` in one) must find none."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
