@@ -1,4 +1,9 @@
-"""Starting and stopping `make run`'s process tree: nothing left behind, the port freed, data kept."""
+"""Starting and stopping `make run`'s process tree: nothing left behind, the port freed, data kept.
+
+What survives a restart is proved on one stack that is stopped and started again (`restart`): its
+custom data, and its user pool as if it had never stopped (what the users API created and changed,
+every attribute, `sub`, date, status and group, and the tokens issued before).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,23 @@ import re
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from local.banner import REFUSALS
 from local.paths import EVENTS, ROOT, TEMPLATE
 from local.template import Template
-from local.testing import load_event, start_stack
+from local.testing import UserPool, load_event, start_stack
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from local.testing import Response, RunningStack
+
+PASSWORD = "Kept-password-1"  # noqa: S105 - a test user's, in a pool that lives for the test
 
 
 def _command(pid: int) -> str:
@@ -40,31 +56,80 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def test_stopping_leaves_no_child_frees_the_port_and_a_restart_finds_the_custom_data(tmp_path: Path) -> None:
-    # GIVEN a stack that wrote custom data
-    first = start_stack(TEMPLATE, tmp_path / "state", "--quiet")
+@dataclass
+class Restart:
+    """A stack that changed its user pool through the users API and wrote custom data, was stopped
+    with SIGTERM (what Ctrl-C does too), and started again on the same state directory."""
+
+    first: RunningStack
+    kinds: set[str]  # what the first stack ran below it
+    left_behind: list[int]  # its processes still alive once it had stopped
+    port_was_freed: bool
+    changes: dict[str, Response]  # what the first stack answered
+    pool_before: dict[str, Any]
+    kelly: str  # kelly's token from the first stack's pool
+    second: RunningStack
+
+
+@pytest.fixture(scope="module")
+def restart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restart]:
+    state = tmp_path_factory.mktemp("restart") / "state"
+    first = start_stack(TEMPLATE, state, "--quiet")
     try:
         children = first.descendants()
         kinds = {_command(pid) for pid in children}
+        pool = UserPool.of_stack(first.state_dir)
+        kelly = pool.token("kelly")
+        body = {"email": "kept.hire@example.com", "password": PASSWORD, "repeatPassword": PASSWORD}
+        moved = {"email": "finance-04.kept@example.com", "email_verified": True}
+        changes = {
+            "create": first.request("POST", "/api/users", {**body, "memberships": ["Finance"]}, token=kelly),
+            "block": first.request("PUT", "/api/users/finance-03/block", token=kelly),
+            "change email": first.request("PUT", "/api/users/finance-04/change-email", moved, token=kelly),
+        }
+        pool_before = pool.snapshot()
         token = first.token("custom-data:read", "custom-data:write")
-        written = first.request("PUT", "/custom-data", {"data": {"departments": ["IT", "Finance"]}}, token=token)
-        assert written.status == 200, written.body
+        data = {"data": {"departments": ["IT", "Finance"]}}
+        changes["custom data"] = first.request("PUT", "/custom-data", data, token=token)
     finally:
-        # WHEN it is stopped with SIGTERM (what Ctrl-C does too)
         first.stop()
-    # THEN every process it started is gone and its port is free
-    assert first.process.returncode == 0
-    assert kinds >= {"java", "moto", "cognito", "worker"}  # DynamoDB Local, moto, Cognito and the workers ran
-    assert all(not Path(f"/proc/{pid}").exists() for pid in children)
-    assert _port_is_free(first.port)
-    # AND a second run with the same state directory finds the data
-    second = start_stack(TEMPLATE, tmp_path / "state", "--quiet")
+    left_behind = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    port_was_freed = _port_is_free(first.port)
+    second = start_stack(TEMPLATE, state, "--quiet")
     try:
-        read = second.request("GET", "/custom-data", token=second.token("custom-data:read"))
-        assert read.status == 200
-        assert read.json()["data"] == {"departments": ["IT", "Finance"]}
+        yield Restart(first, kinds, left_behind, port_was_freed, changes, pool_before, kelly, second)
     finally:
         second.stop()
+
+
+def test_stopping_leaves_no_child_frees_the_port_and_a_restart_finds_the_custom_data(restart: Restart) -> None:
+    assert restart.changes["custom data"].status == 200, restart.changes["custom data"].body
+    # Stopped with SIGTERM, every process it started is gone and its port is free
+    assert restart.first.process.returncode == 0
+    assert restart.kinds >= {"java", "moto", "cognito", "worker"}  # DynamoDB Local, moto, Cognito and the workers ran
+    assert restart.left_behind == []
+    assert restart.port_was_freed
+    # AND the second run with the same state directory finds the data
+    read = restart.second.request("GET", "/custom-data", token=restart.second.token("custom-data:read"))
+    assert read.status == 200
+    assert read.json()["data"] == {"departments": ["IT", "Finance"]}
+
+
+def test_the_directory_and_its_tokens_survive_a_restart(restart: Restart) -> None:
+    # GIVEN a stack whose users API created, changed and blocked users before it stopped
+    assert [restart.changes[name].status for name in ("create", "block", "change email")] == [201, 204, 200]
+
+    # WHEN the stack has started again on the same state directory
+    second, kelly = restart.second, restart.kelly
+    after = UserPool.of_stack(second.state_dir).snapshot()
+    listed = second.request("GET", '/api/users?search=email:"kept.hire@example.com"', token=kelly)
+    blocked = second.request("GET", "/api/users/finance-03", token=kelly)
+
+    # THEN the pool is the same, down to every sub and date, and kelly's token from before still works
+    assert after == restart.pool_before
+    assert len(restart.pool_before["users"]) == 36  # the 35 demo users and the one created
+    assert [user["user_id"] for user in listed.json()["users"]] == ["kept.hire@example.com"]
+    assert blocked.json()["user"]["blocked"] is True
 
 
 def test_the_stack_refuses_to_listen_on_a_non_loopback_address(tmp_path: Path) -> None:
