@@ -24,9 +24,6 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dahooks.directory import DirectoryMapping
-from dahooks.users_api.roles import ROLES
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -122,6 +119,8 @@ def ensure_demo_directory(endpoint: str, state_dir: Path) -> LocalPool:
 
 def create_pool(client: Any) -> LocalPool:
     """The pool, with the department attribute and a dashboard app client that cannot write it."""
+    from dahooks.users_api.roles import ROLES  # here, not above: `make token USER=...` needs none of the API
+
     pool_id = client.create_user_pool(
         PoolName=POOL_NAME,
         Schema=DEPARTMENT_SCHEMA,
@@ -151,6 +150,9 @@ def demo_users() -> list[tuple[str, str | None, str | None]]:
 
 def seed_demo_users(client: Any, pool_id: str, password: str) -> None:
     """Create every demo user, with a permanent password, in their department's and role's groups."""
+    from dahooks.directory import DirectoryMapping
+    from dahooks.users_api.roles import ROLES
+
     mapping = DirectoryMapping()
     role_groups = {role.name: role.group for role in ROLES}
     department_groups = {name: str(mapping.group_for_department(name)) for name in DEPARTMENTS}

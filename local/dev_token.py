@@ -17,8 +17,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .authorizer import DEFAULT_LIFETIME_S, LocalIssuer, parse_claims
-from .demo_directory import demo_password, running_pool, user_token
 from .paths import STATE_DIR
 
 
@@ -26,22 +24,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="print a development token for the local stack")
     parser.add_argument("--scopes", default="", help='space-separated, e.g. "hooks:invoke custom-data:read"')
     parser.add_argument("--claims", default="", help='extra claims as a JSON object, e.g. \'{"sub": "auth0|kelly"}\'')
-    parser.add_argument("--lifetime", type=float, default=DEFAULT_LIFETIME_S, help="seconds until it expires")
+    parser.add_argument("--lifetime", type=float, help="seconds until it expires (default: the local issuer's)")
     parser.add_argument("--state-dir", type=Path, default=STATE_DIR)
     parser.add_argument("--user", default="", help="a demo user of the running stack's user pool, e.g. kelly")
     args = parser.parse_args(argv)
     if args.user:
         return _user_token(args.user, args.state_dir)
+    # Imported for a machine token only: a user's token needs no signing key (and the JWT library
+    # is half of what a printed curl line's `make token USER=...` would otherwise wait for).
+    from .authorizer import DEFAULT_LIFETIME_S, LocalIssuer, parse_claims
+
     try:
         claims = parse_claims(args.claims)
     except ValueError as error:
         parser.error(f"CLAIMS: {error}")
-    print(LocalIssuer(args.state_dir).mint(args.scopes.split(), claims, args.lifetime))
+    lifetime = DEFAULT_LIFETIME_S if args.lifetime is None else args.lifetime
+    print(LocalIssuer(args.state_dir).mint(args.scopes.split(), claims, lifetime))
     return 0
 
 
 def _user_token(user: str, state_dir: Path) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
+
+    from .demo_directory import demo_password, running_pool, user_token
 
     try:
         pool = running_pool(state_dir)
