@@ -203,11 +203,13 @@ def random_text_document(total_bytes: int, seed: int) -> dict[str, str]:
     budget = total_bytes - len(compact_json({"text": ""}))
     parts: list[str] = []
     used = 0
-    while used < budget - 3:
-        char = chr(rng.choice(_code_points()))
-        parts.append(char)
-        used += len(char.encode("utf-8"))
-    parts.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(budget - used)))
+    # Drawn in runs of as many characters as surely fit (three bytes each at most), until fewer than
+    # six bytes are left; those are ASCII letters.
+    while (count := (budget - used - 3) // 3) > 0:
+        run = "".join(map(chr, rng.choices(_code_points(), k=count)))
+        parts.append(run)
+        used += len(run.encode("utf-8"))
+    parts.append("".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=budget - used)))
     document = {"text": "".join(parts)}
     if len(compact_json(document)) != total_bytes:
         raise AssertionError(f"the document is {len(compact_json(document))} bytes, not {total_bytes}")
@@ -380,6 +382,9 @@ WORKER = "RegistrationWorkerFunction"
 ACCEPT_ROUTE = "POST /hooks/post-user-registration"
 
 
+STAND_IN_POLL_S = 0.02
+
+
 class StandInServer:
     """An HTTP server on 127.0.0.1 that stands in for another service's: each POST is answered by
     `answer`. A context manager that serves on a thread while in use."""
@@ -389,7 +394,9 @@ class StandInServer:
     def __init__(self) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name=self.thread_name, daemon=True)
+        # shutdown() waits for the serving loop to look at its flag: every 20 ms, not http.server's 500.
+        serve = functools.partial(self._server.serve_forever, poll_interval=STAND_IN_POLL_S)
+        self._thread = threading.Thread(target=serve, name=self.thread_name, daemon=True)
 
     @property
     def base_url(self) -> str:
