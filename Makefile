@@ -91,7 +91,9 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
-test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) lint typecheck sam-check ## everything CI runs: lint, typecheck, sam-check, then every test tier
+# The three checks run side by side (each one's output kept together), then the tests.
+test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) ## everything CI runs: lint, typecheck, sam-check, then every test tier
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck sam-check
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
 
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java)
