@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from local import aws
 from local.template import Template
 from tests.hostile_fixtures.openapi import OPENAPI
 
@@ -43,7 +44,12 @@ def test_generated_requests_to_every_route_get_documented_answers_and_no_5xx(loc
         timeout=600,
     )
 
-    # The run wrote generated custom data to the session's shared stack: put back what was there.
+    # The run wrote generated custom data to the session's shared stack: put back what was there. And
+    # it queued generated registrations, which the worker would deliver for minutes (at its interval,
+    # and again after each failure) ahead of the next test's own: empty the queues.
     local_stack.request("PUT", "/custom-data", {"data": before}, token=token)
+    sqs = aws.client("sqs", local_stack.ready["moto"])
+    for queue in ("RegistrationQueue", "RegistrationDeadLetterQueue"):
+        sqs.purge_queue(QueueUrl=local_stack.ready["values"][queue])
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
     assert f"{len(Template().routes())} selected" in completed.stdout
