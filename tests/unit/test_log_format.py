@@ -395,3 +395,70 @@ def test_what_json_cannot_hold_is_its_text_redacted_as_before() -> None:
 def test_a_nan_is_null_not_the_standard_encoders_nan() -> None:
     assert logs._dumps({"ratio": math.nan, "limit": math.inf}) == '{"ratio":null,"limit":null}'
     assert logs._standard_dumps({"ratio": math.nan}) == '{"ratio":NaN}'  # not JSON: no query reads it
+
+
+# ---------------------------------------------------------------- a line without a LogRecord
+
+
+def record_at(created_ns: int, message: str, extra: dict[str, Any]) -> logging.LogRecord:
+    """`record(...)` made at `created_ns`, its time attributes as logging sets them from `time.time_ns()`."""
+    made = record(message, extra=extra)
+    made.created, made.msecs = created_ns / 1e9, created_ns % 1_000_000_000 // 1_000_000 + 0.0
+    return made
+
+
+def assert_same_text(
+    powertools: logging.Formatter, lean: LeanFormatter, message: str, extra: dict[str, Any], created_ns: int
+) -> None:
+    """`format_text` writes Powertools' record, or declines (None) exactly for a message that may be JSON."""
+    text = lean.format_text("INFO", "hook", 26, created_ns, message, extra)
+    may_be_json = message.lstrip(" \t\n\r")[:1] in set('{["-0123456789tfnNI')
+    assert (text is None) == may_be_json, message
+    if text is not None:
+        assert text == powertools.format(record_at(created_ns, message, extra))
+
+
+CREATED_NS = 1796144371_500_000_000
+
+
+@pytest.mark.parametrize("message", ["Verifying access: Finance Finance", "", "nul", "{not json", "12", "  [1, 2]"])
+@pytest.mark.parametrize("extra", [{}, {"source": "hook", "hook": "write"}, {"reason": "Bearer tok-XYZZY"}])
+def test_a_line_without_a_record_is_powertools_record(message: str, extra: dict[str, Any]) -> None:
+    assert_same_text(*formatters(), message, extra, CREATED_NS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    message=st.text(max_size=40),
+    extra=st.dictionaries(EXTRA_NAMES, VALUES, max_size=4),
+    created_ns=st.integers(1_500_000_000 * 10**9, 2_500_000_000 * 10**9),
+)
+def test_generated_lines_without_a_record_are_powertools_records(
+    message: str, extra: dict[str, Any], created_ns: int
+) -> None:
+    assert_same_text(*formatters(), message, extra, created_ns)
+
+
+def test_a_line_without_a_record_has_the_thread_keys_and_the_last_millisecond_of_a_second() -> None:
+    powertools, lean = formatters()
+    powertools.thread_safe_append_keys(thread="worker-1", hook="filter")
+
+    assert_same_text(powertools, lean, "inside", {"x": 1}, 1796144371_999_999_999)
+
+
+@pytest.mark.parametrize(
+    ("options", "keys"),
+    [
+        ({}, {"process": "%(process)d"}),
+        ({"datefmt": "%d/%m/%Y %H:%M:%S.%F"}, {}),
+        ({"use_rfc3339": True}, {}),
+    ],
+    ids=["own-key", "datefmt", "rfc3339"],
+)
+def test_only_a_record_will_do_for_its_other_attributes_and_other_date_formats(
+    options: dict[str, Any], keys: dict[str, Any]
+) -> None:
+    _, lean = formatters(**options)
+    lean.append_keys(**keys)
+
+    assert lean.format_text("INFO", "hook", 26, CREATED_NS, "inside", {}) is None

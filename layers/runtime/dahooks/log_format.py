@@ -11,9 +11,10 @@ format, exceptions) goes through Powertools' own code.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, THREAD_LOCAL_KEYS, LambdaPowertoolsFormatter
 
@@ -51,40 +52,83 @@ class LeanFormatter(LambdaPowertoolsFormatter):
     def format(self, record: logging.LogRecord) -> str:  # noqa: A003 - logging's name
         if record.exc_info:
             return super().format(record)  # tracebacks are rare: Powertools' own code, all of it
-        formatted = self._keys(record)
+        timestamp = functools.partial(self.formatTime, record)
+        formatted = self._keys(record.levelname, record.funcName, record.lineno, timestamp, record)
         for key, value in record.__dict__.items():
             if key not in _RESERVED:
                 formatted[key] = value
-        formatted["message"] = self._message(record)
+        return self._finish(formatted, self._message(record))
+
+    def format_text(
+        self, level: str, function: str, line: int, created_ns: int, message: str, extra: dict[str, Any]
+    ) -> str | None:
+        """What `format` writes for a record of these values (a text message without arguments,
+        `extra` its own keys, `created_ns` its `time.time_ns()`), without making the record; None
+        when only a record will do: a message that may be JSON text, a key that formats another of
+        the record's attributes, a date format of one's own."""
+        if self.json_deserializer is not json.loads or message.lstrip(_JSON_WHITESPACE)[:1] in _JSON_START:
+            return None
+        # As a LogRecord has them: the second from the time as a float, the milliseconds from the integer.
+        second, milliseconds = int(created_ns / 1e9), created_ns % 1_000_000_000 // 1_000_000
+        timestamp = functools.partial(self._default_time_text, second, milliseconds)
+        formatted = self._keys(level, function, line, timestamp, None)
+        if formatted is None:
+            return None
+        formatted.update(extra)
+        return self._finish(formatted, message)
+
+    def _finish(self, formatted: dict[str, Any], message: Any) -> str:
+        formatted["message"] = message
         # Set even when absent, as Powertools does, then dropped with the other Nones below.
         if self.serialize_stacktrace:
             formatted["stack_trace"] = None
         formatted["xray_trace_id"] = self._get_latest_trace_id()
         return self.serialize(log={key: value for key, value in formatted.items() if value is not None})
 
-    def _keys(self, record: logging.LogRecord) -> dict[str, Any]:
-        """The logger's keys, then this thread's, with Powertools' `%(...)s` values filled in."""
-        formatted: dict[str, Any] = {}
+    @overload
+    def _keys(
+        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: logging.LogRecord
+    ) -> dict[str, Any]: ...
+
+    @overload
+    def _keys(
+        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: None
+    ) -> dict[str, Any] | None: ...
+
+    def _keys(
+        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: logging.LogRecord | None
+    ) -> dict[str, Any] | None:
+        """The logger's keys, then this thread's, with Powertools' `%(...)s` values filled in; without
+        a `record`, None where one is needed (a key that formats another attribute, a date format).
+
+        Copied whole, then only the keys named like a record's attributes looked at: a copy is one
+        step, and a loop over every key was most of the cost of a record."""
+        formatted = dict(self.log_format)
+        formatted.update(THREAD_LOCAL_KEYS.get())
         record_dict: dict[str, Any] | None = None
-        for source in (self.log_format, THREAD_LOCAL_KEYS.get()):
-            for key, value in source.items():
-                if not value or key not in _RESERVED:
-                    formatted[key] = value
-                elif value == _LEVEL:
-                    formatted[key] = record.levelname
-                elif value == _LOCATION:
-                    formatted[key] = f"{record.funcName}:{record.lineno}"
-                elif value == _TIMESTAMP:
-                    formatted[key] = self.formatTime(record)
-                else:
-                    if record_dict is None:  # someone's own `%(...)s` key: as Powertools formats it
-                        record_dict = {**record.__dict__, "asctime": self.formatTime(record)}
-                    if not isinstance(value, str):
-                        raise ValueError(
-                            "Logging keys that override reserved log attributes need to be type 'str', "
-                            f"instead got '{type(value).__name__}'"
-                        )
-                    formatted[key] = value % record_dict
+        for key in formatted.keys() & _RESERVED:
+            value = formatted[key]
+            if not value:
+                continue
+            if value == _LEVEL:
+                formatted[key] = level
+            elif value == _LOCATION:
+                formatted[key] = f"{function}:{line}"
+            elif value == _TIMESTAMP and (record is not None or self._default_time_format()):
+                formatted[key] = timestamp()
+            elif record is None:
+                if not isinstance(value, str) or "%" in value:
+                    return None
+                # a text that formats nothing is itself, as `value % record_dict` would give it
+            else:
+                if record_dict is None:  # someone's own `%(...)s` key: as Powertools formats it
+                    record_dict = {**record.__dict__, "asctime": self.formatTime(record)}
+                if not isinstance(value, str):
+                    raise ValueError(
+                        "Logging keys that override reserved log attributes need to be type 'str', "
+                        f"instead got '{type(value).__name__}'"
+                    )
+                formatted[key] = value % record_dict
         return formatted
 
     def _message(self, record: logging.LogRecord) -> Any:
@@ -100,14 +144,19 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         return self._extract_log_message(log_record=record)
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        if datefmt or self.datefmt or self.use_rfc3339_iso8601 or self.use_datetime_directive:
+        if datefmt or not self._default_time_format():
             return super().formatTime(record, datefmt)
-        # The default format, '%Y-%m-%d %H:%M:%S,<ms>%z': everything but the milliseconds changes
-        # at most once a second.
-        second = int(record.created)
+        return self._default_time_text(int(record.created), int(record.msecs))
+
+    def _default_time_format(self) -> bool:
+        return not (self.datefmt or self.use_rfc3339_iso8601 or self.use_datetime_directive)
+
+    def _default_time_text(self, second: int, milliseconds: int) -> str:
+        """The default format, '%Y-%m-%d %H:%M:%S,<ms>%z': everything but the milliseconds changes
+        at most once a second."""
         cached, head, zone = self._second_text
         if second != cached:
-            struct = self.converter(record.created)
+            struct = self.converter(second)
             head, zone = time.strftime("%Y-%m-%d %H:%M:%S,", struct), time.strftime("%z", struct)
             self._second_text = (second, head, zone)
-        return f"{head}{int(record.msecs):03d}{zone}"
+        return f"{head}{milliseconds:03d}{zone}"

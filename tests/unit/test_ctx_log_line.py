@@ -1,0 +1,116 @@
+"""A hook's `ctx.log` line is written without a LogRecord while the runtime's logger writes only to
+stdout, and through the records whenever anything else listens: the same line either way."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from dahooks import logs
+from local.testing import KELLY, call_hook, hook_from_source
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+SOURCE = """
+    def hook(ctx):
+        ctx.log("Verifying access:", ctx.request.user["app_metadata"], "Bearer tok-XYZZY")
+        return {}
+"""
+# What differs between two invocations: when, and whether it was the first.
+PER_INVOCATION = ("timestamp", "cold_start", "function_request_id")
+
+
+def _pass(record: logging.LogRecord) -> bool:
+    """A filter that lets every record through: what sends a line through the records."""
+    return True
+
+
+@contextmanager
+def only_stdout() -> Iterator[None]:
+    """The production handler the logger's only one, as in Lambda: pytest adds its own to every
+    logger that does not propagate, for each phase of a test."""
+    handlers = logs._records.handlers
+    logs._records.handlers = [logs._stdout]
+    try:
+        yield
+    finally:
+        logs._records.handlers = handlers
+
+
+@pytest.fixture
+def stdout_lines() -> Iterator[io.StringIO]:
+    """The production handler's stream, swapped for a string while the test runs."""
+    stream = io.StringIO()
+    previous = logs._stdout.setStream(stream)
+    try:
+        yield stream
+    finally:
+        logs._stdout.setStream(previous)
+
+
+def _hook_lines(stream: io.StringIO) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    return [line for line in lines if line.get("source") == "hook"]
+
+
+def test_the_line_written_without_a_record_is_the_line_written_through_one(
+    tmp_path: Path, stdout_lines: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[logging.LogRecord] = []
+    make_record = logs._records.makeRecord
+    monkeypatch.setattr(logs._records, "makeRecord", lambda *args: made.append(make_record(*args)) or made[-1])
+    function = hook_from_source(tmp_path, "settings", SOURCE)
+    with only_stdout():
+        call_hook(function, {"request": {"user": KELLY}})  # nothing listens but stdout: no record
+        logs._records.addFilter(_pass)
+        try:
+            call_hook(function, {"request": {"user": KELLY}})  # a filter listens: through the records
+        finally:
+            logs._records.removeFilter(_pass)
+
+    direct, recorded = _hook_lines(stdout_lines)
+    assert len(made) == 1  # only the second line was a record
+    assert list(direct) == list(recorded)
+    assert {k: v for k, v in direct.items() if k not in PER_INVOCATION} == {
+        k: v for k, v in recorded.items() if k not in PER_INVOCATION
+    }
+    assert "tok-XYZZY" not in stdout_lines.getvalue()  # redacted on both paths
+    assert direct["location"] == "hook:3"
+
+
+def test_a_handler_added_to_the_logger_gets_the_hooks_line(tmp_path: Path, stdout_lines: io.StringIO) -> None:
+    added = io.StringIO()
+    handler = logging.StreamHandler(added)
+    handler.setFormatter(logs.logger.registered_formatter)
+    with only_stdout():
+        logs._records.addHandler(handler)
+        try:
+            call_hook(hook_from_source(tmp_path, "settings", SOURCE), {"request": {"user": KELLY}})
+        finally:
+            logs._records.removeHandler(handler)
+
+    assert len(_hook_lines(added)) == len(_hook_lines(stdout_lines)) == 1
+
+
+def test_records_are_not_handed_up_to_the_root_loggers_handlers(tmp_path: Path, stdout_lines: io.StringIO) -> None:
+    # In Lambda the runtime's root handler would only drop them (Powertools filters this logger's
+    # records out of it); anywhere else it would write each line a second time.
+    root_stream = io.StringIO()
+    root_handler = logging.StreamHandler(root_stream)
+    logging.getLogger().addHandler(root_handler)
+    try:
+        with only_stdout():
+            call_hook(hook_from_source(tmp_path, "settings", SOURCE), {"request": {"user": KELLY}})
+            logs.logger.info("a runtime record")
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+
+    assert root_stream.getvalue() == ""
+    assert len(_hook_lines(stdout_lines)) == 1
