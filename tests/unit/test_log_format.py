@@ -462,3 +462,7 @@ def test_only_a_record_will_do_for_its_other_attributes_and_other_date_formats(
     lean.append_keys(**keys)
 
     assert lean.format_text("INFO", "hook", 26, CREATED_NS, "inside", {}) is None
+
+
+def test_extra_keys_named_like_the_records_own_are_left_out_without_a_record_too() -> None:
+    assert_same_text(*formatters(), "inside", {"level": None, "timestamp": "mine", "x": 1}, CREATED_NS)

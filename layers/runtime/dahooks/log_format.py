@@ -74,7 +74,9 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         formatted = self._keys(level, function, line, timestamp, None)
         if formatted is None:
             return None
-        formatted.update(extra)
+        for key, value in extra.items():
+            if key not in _RESERVED:  # as a record's: `level` or `timestamp` in `extra` is not written
+                formatted[key] = value
         return self._finish(formatted, message)
 
     def _finish(self, formatted: dict[str, Any], message: Any) -> str:
