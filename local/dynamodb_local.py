@@ -171,11 +171,12 @@ class DynamoDBLocal(ServerProcess):
             command += ["-dbPath", str(self.data_dir)]
         return command
 
-    def start(self, port: int = 0) -> str:
-        """Start the server (on a free port when `port` is 0), wait until it listens, return its URL."""
+    def launch(self, port: int = 0) -> None:
+        """Start the Java process (on a free port when `port` is 0); nothing when it is already running."""
         if self._process is not None:
-            return self.endpoint
+            return
         jar_dir = ensure_installed()
+        self.endpoint = ""
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self._process = subprocess.Popen(  # noqa: S603 - fixed arguments
             self._command(jar_dir, port),
@@ -186,12 +187,17 @@ class DynamoDBLocal(ServerProcess):
             text=True,
         )
         atexit.register(self.stop)
-        self.endpoint = f"http://127.0.0.1:{self._ready_port()}"
+
+    def wait_ready(self) -> str:
+        """Wait until the launcher listens (once per process), return its URL."""
+        if not self.endpoint:
+            self.endpoint = f"http://127.0.0.1:{self._ready_port()}"
         return self.endpoint
 
     def _ready_port(self) -> int:
         """The port of the launcher's ready line; the launcher prints it once it accepts connections."""
-        assert self._process is not None
+        if self._process is None:
+            raise DynamoDBLocalError("DynamoDB Local was not launched")
         assert self._process.stdout is not None
         ready, _, _ = select.select([self._process.stdout], [], [], STARTUP_TIMEOUT_SECONDS)
         line = self._process.stdout.readline() if ready else ""

@@ -54,9 +54,7 @@ class MotoServer(ServerProcess):
         """Variables the child gets on top of this process's."""
         return {}
 
-    def start(self, port: int = 0) -> str:
-        """Start the server (on a free loopback port when `port` is 0), wait until it accepts requests,
-        and return its endpoint, e.g. "http://127.0.0.1:41234"."""
+    def launch(self, port: int = 0) -> None:
         if self._process is not None:
             raise RuntimeError(f"this {self.name} is already started")
         log = self._log_path.open("ab") if self._log_path else subprocess.DEVNULL
@@ -73,11 +71,14 @@ class MotoServer(ServerProcess):
         finally:
             if self._log_path:
                 log.close()  # type: ignore[union-attr]
+
+    def wait_ready(self) -> str:
         self.endpoint = f"http://127.0.0.1:{self._read_port()}"
         return self.endpoint
 
     def _read_port(self) -> int:
-        assert self._process is not None
+        if self._process is None:
+            raise RuntimeError(f"this {self.name} was not launched")
         assert self._process.stdout is not None
         ready, _, _ = select.select([self._process.stdout], [], [], START_TIMEOUT_S)
         line = self._process.stdout.readline() if ready else ""

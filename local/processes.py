@@ -21,11 +21,24 @@ GRACE_S = 3.0
 class ServerProcess:
     """A local server in a child process: `start()` returns its endpoint, `stop()` ends it.
 
-    Used as a context manager, it is started on entry and stopped on exit, whatever happened.
+    Starting is two steps, so that several servers start side by side: `launch()` creates the process
+    and returns at once, `wait_ready()` waits for its ready line and returns the endpoint (stopping
+    the process and raising if none comes). A launched server is stopped by `stop()` whether or not it
+    ever got ready. Used as a context manager, it is started on entry and stopped on exit, whatever happened.
     """
 
-    def start(self, port: int = 0) -> str:
+    def launch(self, port: int = 0) -> None:
+        """Create the child process (on a free loopback port when `port` is 0), without waiting for it."""
         raise NotImplementedError
+
+    def wait_ready(self) -> str:
+        """Wait until the launched server accepts requests; return its endpoint, e.g. "http://127.0.0.1:41234"."""
+        raise NotImplementedError
+
+    def start(self, port: int = 0) -> str:
+        """Launch the server and wait until it is ready; return its endpoint."""
+        self.launch(port)
+        return self.wait_ready()
 
     def stop(self) -> None:
         raise NotImplementedError

@@ -113,19 +113,26 @@ class Stack:
         self.ready_file: Path = args.ready_file or self.state_dir / "stack.json"
 
     def start_services(self) -> Template:
-        """The blocking part: endpoints up, resources created; returns the template resolved against them."""
+        """The blocking part: endpoints up, resources created; returns the template resolved against them.
+
+        DynamoDB Local, moto and the Cognito emulator are separate processes: all are launched first
+        and then waited for, so their start-ups overlap instead of adding up. If one never gets ready,
+        the others are already launched; `stop_services` stops every one of them."""
         (self.state_dir / "logs").mkdir(parents=True, exist_ok=True)
-        dynamodb_endpoint = self.dynamodb.start()
-        moto_endpoint = self.moto.start()
         values: dict[str, Any] = {
             "JwtIssuer": self.issuer.issuer,
             "JwtAudience": self.issuer.audience,
             **dict(self.args.parameter_overrides),
         }
         template = Template(self.args.template, values=values)
+        has_directory = USER_POOL_PARAMETER in template.document.get("Parameters", {})
+        servers = [self.dynamodb, self.moto, *([self.cognito] if has_directory else [])]
+        for server in servers:
+            server.launch()
+        dynamodb_endpoint, moto_endpoint, *directory = [server.wait_ready() for server in servers]
         cognito_endpoint = None
-        if USER_POOL_PARAMETER in template.document.get("Parameters", {}):
-            cognito_endpoint = self.cognito.start()
+        if directory:
+            cognito_endpoint = directory[0]
             pool = self.pool_of_users = ensure_demo_directory(cognito_endpoint, self.state_dir)
             announce(pool, self.state_dir)
             values.update({USER_POOL_PARAMETER: pool.pool_id, DASHBOARD_CLIENT: pool.client_id})

@@ -8,6 +8,7 @@ every attribute, `sub`, date, status and group, and the tokens issued before).
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -18,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from local import stack
 from local.banner import REFUSALS
+from local.moto_server import MotoServer
 from local.paths import EVENTS, ROOT, TEMPLATE
 from local.template import Template
-from local.testing import UserPool, load_event, start_stack
+from local.testing import UserPool, descendants_of, load_event, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -144,6 +147,32 @@ def test_the_stack_refuses_to_listen_on_a_non_loopback_address(tmp_path: Path) -
     assert completed.returncode == 2
     assert "refusing to listen on 0.0.0.0" in completed.stderr
     assert not (tmp_path / "dynamodb").exists()  # it refused before starting anything
+
+
+def test_a_server_that_never_gets_ready_leaves_none_of_the_others_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a moto server whose child exits at once, never printing its ready line, while DynamoDB
+    # Local and the Cognito emulator, launched side by side with it, are running
+    before = descendants_of(os.getpid())
+    running_when_it_failed: set[str] = set()
+
+    class MotoThatNeverStarts(MotoServer):
+        module = "local.no_such_server"
+
+        def wait_ready(self) -> str:
+            running_when_it_failed.update(_command(pid) for pid in descendants_of(os.getpid()) - before)
+            return super().wait_ready()
+
+    monkeypatch.setattr(stack, "MotoServer", MotoThatNeverStarts)
+
+    # WHEN the stack starts
+    with pytest.raises(RuntimeError, match="moto server did not start"):
+        stack.main(["--template", str(TEMPLATE), "--port", "0", "--quiet", "--state-dir", str(tmp_path)])
+
+    # THEN it fails, and every process it had started is gone
+    assert {"java", "cognito"} <= running_when_it_failed
+    assert descendants_of(os.getpid()) - before == set()
 
 
 def test_every_printed_curl_line_of_the_real_template_is_answered_by_its_function(local_stack) -> None:
