@@ -20,14 +20,14 @@ from urllib.parse import parse_qs
 import pytest
 
 from dahooks.hook_types import HOOK_TYPES
-from local.paths import EVENTS, TEMPLATE
+from local.aws import refused_endpoint
+from local.paths import EVENTS
 from local.testing import (
     RecordingServer,
     SilentServer,
     extension_ctx,
     load_event,
     run_extension_hook,
-    start_stack,
 )
 from tools.dae.forwarding import CUSTOM_DATA_KEY, TOKEN_KEY, write_all
 
@@ -155,23 +155,19 @@ def test_a_token_endpoint_that_never_answers_is_an_error_within_the_budget(local
     assert outcome["callbacks"] == 1
 
 
-def test_a_stopped_stack_is_an_error_at_once(tmp_path):
-    stack = start_stack(TEMPLATE, tmp_path / "state", "--quiet")
+def test_a_stopped_stack_is_an_error_at_once(local_stack, tmp_path):
+    """To a hook, a stopped stack is its URL's loopback port with nothing listening any more: the
+    connection is refused. A port held bound but never listening is exactly that, without starting
+    and stopping a stack of its own (that the hooks reach a running stack, the tests above prove)."""
     body = json.loads(load_event("filter-own-department.json")["body"])
-    try:
-        write_all(tmp_path / "hooks", stack.url)
-        global_state = cached(machine_token(stack), 3600)
-        before = run_extension_hook(
-            script(tmp_path / "hooks", "filter"), [extension_ctx(body)], global_state=global_state
-        )
-    finally:
-        stack.stop()
+    with refused_endpoint() as stopped:
+        write_all(tmp_path, stopped)
+        global_state = cached(machine_token(local_stack), 3600)
 
-    after = run_extension_hook(script(tmp_path / "hooks", "filter"), [extension_ctx(body)], global_state=global_state)
+        report = run_extension_hook(script(tmp_path, "filter"), [extension_ctx(body)], global_state=global_state)
 
-    assert before["outcomes"][0]["result"] == 'app_metadata.department:"Finance"'
-    outcome = after["outcomes"][0]
-    assert outcome["error"]["message"] == f"filter hook: calling {stack.url}/hooks/filter failed (ECONNREFUSED)"
+    outcome = report["outcomes"][0]
+    assert outcome["error"]["message"] == f"filter hook: calling {stopped}/hooks/filter failed (ECONNREFUSED)"
     assert outcome["elapsedMs"] < 1000
     assert outcome["callbacks"] == 1
 
