@@ -474,6 +474,11 @@ class SlackReceiver(StandInServer):
         status = self._answer(path, body)
         return status, "text/plain", b"ok" if status == 200 else b"server_error"
 
+    def fail_next(self, count: int) -> None:
+        """Answer the next `count` posts with 500, whatever came before (a receiver shared by tests)."""
+        with self._lock:
+            self.fail_first = self.attempts + count
+
     def texts(self) -> list[str]:
         with self._lock:
             return [message["text"] for message in self.received]

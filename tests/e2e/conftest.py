@@ -1,7 +1,8 @@
 """The local stack of `make run`, started as a real process tree (`python -m local.stack`) on a free
 port with a temporary state directory, once per session (per xdist worker) and stopped with SIGTERM.
 
-`local_stack` serves template.yaml; `lambda_stack` serves tests/local_fixtures/template.yaml, whose
+`local_stack` serves template.yaml; `registration_stack` serves it too, its registration worker
+posting to a stand-in Slack; `lambda_stack` serves tests/local_fixtures/template.yaml, whose
 functions sleep, crash, keep state and echo on request, with tests/local_fixtures/secrets.json
 seeding its secret. Other stacks (a test's own template or state) are started by the test itself
 with `local.testing.start_stack`.
@@ -9,6 +10,7 @@ with `local.testing.start_stack`.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from local.paths import TEMPLATE
-from local.testing import RunningStack, start_stack
+from local.template import Template
+from local.testing import RunningStack, SlackReceiver, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,6 +33,24 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     stack = start_stack(TEMPLATE, tmp_path_factory.mktemp("local-stack"), "--quiet")
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def registration_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, SlackReceiver]]:
+    """template.yaml's API whose registration worker posts to a stand-in Slack, with a 2 s retry
+    back-off rather than the deployed minute (a test waits for a retry). Apart from `local_stack`:
+    the schemathesis run there sends registrations of its own, and these tests count what arrives."""
+    state_dir = tmp_path_factory.mktemp("registration-stack")
+    # The hook's secret: named by the template's RegistrationSecretName where it has that parameter,
+    # else (a secret without a Name) by its logical id, as the local stack names it.
+    secret_name = Template().values.get("RegistrationSecretName", "RegistrationSecret")
+    with SlackReceiver() as slack:
+        (state_dir / "secrets.json").write_text(json.dumps({secret_name: {"SLACK_HOOK": slack.url}}))
+        stack = start_stack(TEMPLATE, state_dir, "--quiet", "--parameter-overrides", "RegistrationRetryBaseSeconds=2")
+        try:
+            yield stack, slack
+        finally:
+            stack.stop()
 
 
 @pytest.fixture(scope="session")

@@ -14,15 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.paths import TEMPLATE
-from local.template import Template
-from local.testing import SlackReceiver, run_action, start_stack
+from local.testing import run_action
 from tools.dae.forwarding import ACTION_FILE, TOKEN_KEY, write_all
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from local.testing import RunningStack
+    from local.testing import RunningStack, SlackReceiver
 
 SECRETS = {
     "HOOKS_TOKEN_URL": "http://127.0.0.1:9/oauth/token",  # never reached while the token is cached
@@ -51,20 +47,14 @@ def sign_up(**user: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def registration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, SlackReceiver, str]]:
+def registration(
+    registration_stack: tuple[RunningStack, SlackReceiver], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[RunningStack, SlackReceiver, str]:
     """`make run`'s stack whose registration hook posts to a stand-in Slack, and the Action for it."""
-    state = tmp_path_factory.mktemp("dae-action")
-    # The hook's secret: named by the template's RegistrationSecretName where it has that parameter,
-    # else (a secret without a Name) by its logical id, as the local stack names it.
-    secret_name = Template().values.get("RegistrationSecretName", "RegistrationSecret")
-    with SlackReceiver() as slack:
-        (state / "secrets.json").write_text(json.dumps({secret_name: {"SLACK_HOOK": slack.url}}))
-        stack = start_stack(TEMPLATE, state, "--quiet")
-        try:
-            write_all(state / "out", stack.url)
-            yield stack, slack, (state / "out" / ACTION_FILE).read_text()
-        finally:
-            stack.stop()
+    stack, slack = registration_stack
+    out = tmp_path_factory.mktemp("dae-action")
+    write_all(out, stack.url)
+    return stack, slack, (out / ACTION_FILE).read_text()
 
 
 def token_cache(stack: RunningStack) -> dict[str, str]:
@@ -81,13 +71,14 @@ def delivered(slack: SlackReceiver, count: int) -> list[str]:
 
 def test_a_sign_up_is_accepted_and_delivered_once_even_when_the_action_runs_twice(registration):
     stack, slack, action = registration
+    before = len(slack.received)
     event = sign_up()
 
     report = run_action(action, [event, event], secrets=SECRETS, cache=token_cache(stack))
 
     assert [outcome["error"] for outcome in report["outcomes"]] == [None, None]
     assert report["requests"] == [{"method": "POST", "url": f"{stack.url}/hooks/post-user-registration"}] * 2
-    assert delivered(slack, 1) == ["New User: j.smith (j+smith@example.com)"]
+    assert delivered(slack, before + 1)[before:] == ["New User: j.smith (j+smith@example.com)"]
 
 
 def test_the_action_posts_the_original_hooks_user_and_context(registration):
