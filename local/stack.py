@@ -1,7 +1,8 @@
 """`make run`: the whole API of template.yaml on http://127.0.0.1:3000, without Docker.
 
 One foreground process tree, started in order and stopped in reverse: DynamoDB Local (data under
-`.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager), the template's
+`.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager) and, for a
+template with a user pool, the Cognito emulator (these three launched side by side), the template's
 resources created where missing, one warm worker per function, the SQS event sources, and the
 gateway (with the local issuer's token endpoint, `POST /oauth/token`, for the development machine
 client whose secret it keeps in `.local/machine-client.json`). Once serving it writes a machine
