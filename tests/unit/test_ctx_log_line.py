@@ -34,14 +34,15 @@ def _pass(record: logging.LogRecord) -> bool:
 
 @contextmanager
 def only_stdout() -> Iterator[None]:
-    """The production handler the logger's only one, as in Lambda: pytest adds its own to every
-    logger that does not propagate, for each phase of a test."""
-    handlers = logs._records.handlers
-    logs._records.handlers = [logs._stdout]
+    """The logger as in a hook function's Lambda: the production handler its only one (pytest adds
+    its own to every logger that does not propagate, for each phase of a test) and no filters (the
+    registration worker's masking filter stays on them once a test in this process installed it)."""
+    handlers, filters, stdout_filters = logs._records.handlers, logs._records.filters, logs._stdout.filters
+    logs._records.handlers, logs._records.filters, logs._stdout.filters = [logs._stdout], [], []
     try:
         yield
     finally:
-        logs._records.handlers = handlers
+        logs._records.handlers, logs._records.filters, logs._stdout.filters = handlers, filters, stdout_filters
 
 
 @pytest.fixture
