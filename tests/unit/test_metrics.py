@@ -178,3 +178,18 @@ def test_no_line_is_written_when_metrics_are_disabled(monkeypatch, capsys):
     metrics.flush()
 
     assert capsys.readouterr().out == ""
+
+
+def test_a_function_writes_to_the_namespace_and_service_of_its_environment_at_init(tmp_path, capsys, monkeypatch):
+    # A Lambda environment's variables are fixed for its life: read once, when the function is made.
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "at-init")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "service-at-init")
+    function = hook_from_source(tmp_path, "settings", "def hook(ctx):\n    return {}\n")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "changed-later")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "changed-later")
+
+    call_hook(function, {"request": {"user": KELLY}})
+
+    (record,) = emf_records(capsys.readouterr().out)
+    assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "at-init"
+    assert record["service"] == "service-at-init"

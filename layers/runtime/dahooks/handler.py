@@ -16,7 +16,7 @@ from .deadline import margin_seconds
 from .exceptions import DahooksError
 from .hook_types import HookType, hook_type
 from .logs import logger, with_invocation_context
-from .metrics import hook_metrics
+from .metrics import MetricsDestination, hook_metrics
 from .responses import error_response, json_response, jwt_claims_of, request_id_of
 from .running import LoadedHook
 from .validation import parse_json_object, read_body
@@ -51,21 +51,23 @@ class HookFunction:
         # Custom data and the cache: built on a hook's first ctx.read/write/update/cache.
         self.container = Container(storage_factory=storage_factory or storage.from_environment)
         self.deadline_margin = margin_seconds()
+        self.metrics_destination = MetricsDestination.from_environment()
         self._handle = with_invocation_context(self._respond, keys={"hook": self.hook_name})
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
             return self._handle(event, context)
         finally:
-            hook_metrics.flush(correlation_id=request_id_of(event))
+            hook_metrics.flush(self.metrics_destination, correlation_id=request_id_of(event))
 
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)
         try:
-            require_machine(jwt_claims_of(event))  # request.user comes from the body: trusted servers only
+            claims = jwt_claims_of(event)
+            require_machine(claims)  # request.user comes from the body: trusted servers only
             body = parse_json_object(read_body(event))
             self.hook_type.validate_request(body)
-            ctx = self._context(body, event, request_id)
+            ctx = self._context(body, str(claims.get("sub") or ""), request_id)
             logger.append_keys(actor=ctx.request.user.get("user_id"))
             seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
             return json_response(200, self.loaded.run(ctx, body, seconds))
@@ -73,7 +75,7 @@ class HookFunction:
             logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
             return error_response(error, request_id)
 
-    def _context(self, body: dict[str, Any], event: dict[str, Any], request_id: str) -> Context:
+    def _context(self, body: dict[str, Any], caller: str, request_id: str) -> Context:
         request = body.get("request") or {}
         return Context(
             hook_name=self.hook_name,
@@ -84,5 +86,5 @@ class HookFunction:
             user_fields=body.get("userFields") or [],
             locale=body.get("locale"),
             request_id=request_id,
-            caller=str(jwt_claims_of(event).get("sub") or ""),
+            caller=caller,
         )

@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from .exceptions import DahooksError, NotFoundError
 from .logs import logger, with_invocation_context
-from .metrics import hook_metrics
+from .metrics import MetricsDestination, hook_metrics
 from .responses import JSON_HEADERS, error_response, json_response, request_id_of
 
 if TYPE_CHECKING:
@@ -32,13 +32,14 @@ class JsonApi:
         self.app.exception_handler(DahooksError)(self._error)
         self.app.exception_handler(Exception)(self._crash)
         self._handle = with_invocation_context(self.app.resolve)
+        self.metrics_destination = MetricsDestination.from_environment()
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         try:
             return self._handle(event, context)
         finally:
             # The hooks a route ran in process (the users API runs them), in the hook types' metrics.
-            hook_metrics.flush(correlation_id=request_id_of(event))
+            hook_metrics.flush(self.metrics_destination, correlation_id=request_id_of(event))
 
     def event(self) -> dict[str, Any]:
         """The raw HTTP API event of the request being answered."""
