@@ -323,8 +323,8 @@ class RunningStack:
         stop_process(self.process, STOP_GRACE_S)
 
 
-def descendants_of(pid: int) -> set[int]:
-    """Every live process below `pid` (Linux: read from /proc)."""
+def _live_children() -> dict[int, list[int]]:
+    """Each live process's children, by parent pid (Linux: read from /proc)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -335,6 +335,17 @@ def descendants_of(pid: int) -> set[int]:
             continue
         if fields[0] != "Z":  # a zombie is already dead; its parent has only to reap it
             children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def children_of(pid: int) -> set[int]:
+    """The live processes `pid` started itself."""
+    return set(_live_children().get(pid, []))
+
+
+def descendants_of(pid: int) -> set[int]:
+    """Every live process below `pid`."""
+    children = _live_children()
     found: set[int] = set()
     pending = [pid]
     while pending:

@@ -31,7 +31,7 @@ WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worke
 
 # ------------------------------------------------------------------ spreading the tests over xdist's workers
 #
-# `make test` runs two workers. A work unit is what one worker runs, in collection order: the tests
+# `make test` runs three workers. A work unit is what one worker runs, in collection order: the tests
 # that share a stack (a session-scoped fixture of tests/e2e: `local_stack`, `lambda_stack`), together
 # with the other tests of their modules' module-scoped fixtures; the tests of a module-scoped fixture
 # (a stack of the module's own, say); an e2e test that uses neither (it starts its own stack); and
@@ -107,8 +107,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     path = getattr(config, "workerinput", {}).get(WORK_UNITS)
     if path:  # every worker collects the same tests; each writes its own copy, the controller reads one
         written = Path(f"{path}.{config.workerinput['workerid']}")
-        written.with_suffix(".tmp").write_text(json.dumps(_work_units(items)))
-        written.with_suffix(".tmp").replace(written)
+        partial = written.with_name(f"{written.name}.tmp")  # each worker its own: they collect at once
+        partial.write_text(json.dumps(_work_units(items)))
+        partial.replace(written)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     from local.testing import RunningStack
 
 CLIENT = {"clientId": "dae-forwarding", "clientSecret": "s3cr3t-forwarding-client-7b1d", "audience": "urn:test"}
-# Slack about timers: the callback must come within the budget plus this.
-SLACK_MS = 300
+# Slack about timers: the callback must come within the budget plus this (a Node timer fires late
+# on a machine busy with the other test workers; a hook that hung would be late by far more).
+SLACK_MS = 700
 
 
 def reference_samples(hook_name: str) -> list[tuple[str, dict[str, Any]]]:

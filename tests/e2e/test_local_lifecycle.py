@@ -24,7 +24,7 @@ from local.banner import REFUSALS
 from local.moto_server import MotoServer
 from local.paths import EVENTS, ROOT, TEMPLATE
 from local.template import Template
-from local.testing import UserPool, descendants_of, load_event, start_stack
+from local.testing import UserPool, children_of, load_event, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -153,15 +153,17 @@ def test_a_server_that_never_gets_ready_leaves_none_of_the_others_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a moto server whose child exits at once, never printing its ready line, while DynamoDB
-    # Local and the Cognito emulator, launched side by side with it, are running
-    before = descendants_of(os.getpid())
+    # Local and the Cognito emulator, launched side by side with it, are running. The stack runs in
+    # this process, so what it starts are this process's own children (the session's stacks, started
+    # before, have workers of their own that may come and go meanwhile: grandchildren, not counted).
+    before = children_of(os.getpid())
     running_when_it_failed: set[str] = set()
 
     class MotoThatNeverStarts(MotoServer):
         module = "local.no_such_server"
 
         def wait_ready(self) -> str:
-            running_when_it_failed.update(_command(pid) for pid in descendants_of(os.getpid()) - before)
+            running_when_it_failed.update(_command(pid) for pid in children_of(os.getpid()) - before)
             return super().wait_ready()
 
     monkeypatch.setattr(stack, "MotoServer", MotoThatNeverStarts)
@@ -172,7 +174,7 @@ def test_a_server_that_never_gets_ready_leaves_none_of_the_others_behind(
 
     # THEN it fails, and every process it had started is gone
     assert {"java", "cognito"} <= running_when_it_failed
-    assert descendants_of(os.getpid()) - before == set()
+    assert children_of(os.getpid()) - before == set()
 
 
 def test_every_printed_curl_line_of_the_real_template_is_answered_by_its_function(local_stack) -> None:

@@ -115,3 +115,21 @@ def test_records_are_not_handed_up_to_the_root_loggers_handlers(tmp_path: Path, 
 
     assert root_stream.getvalue() == ""
     assert len(_hook_lines(stdout_lines)) == 1
+
+
+def test_a_record_factory_of_its_own_gets_every_line_as_a_record(tmp_path: Path, stdout_lines: io.StringIO) -> None:
+    # Tracing instrumentation (OpenTelemetry's, say) sets a factory whose records carry trace ids.
+    def traced(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        made = logging.LogRecord(*args, **kwargs)
+        made.trace_id = "1-5759e988-bd862e3fe1be46a994272793"
+        return made
+
+    logging.setLogRecordFactory(traced)
+    try:
+        with only_stdout():
+            call_hook(hook_from_source(tmp_path, "settings", SOURCE), {"request": {"user": KELLY}})
+    finally:
+        logging.setLogRecordFactory(logging.LogRecord)
+
+    (line,) = _hook_lines(stdout_lines)
+    assert line["trace_id"] == "1-5759e988-bd862e3fe1be46a994272793"

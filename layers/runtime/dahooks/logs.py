@@ -123,7 +123,10 @@ def info_from_caller(message: str, extra: dict[str, Any]) -> None:
     frame = sys._getframe(2)  # 0: this function, 1: ctx.log, 2: the hook
     code = frame.f_code
     if _writes_only_to_stdout():
-        text = _formatter.format_text("INFO", code.co_name, frame.f_lineno, time.time_ns(), message, extra)
+        try:
+            text = _formatter.format_text("INFO", code.co_name, frame.f_lineno, time.time_ns(), message, extra)
+        except Exception:  # whatever went wrong, the record path reports it as logging does, never to the hook
+            text = None
         if text is not None:
             _write_line(text)
             return
@@ -143,6 +146,7 @@ def _writes_only_to_stdout() -> bool:
         and _stdout.formatter is _formatter
         and _stdout.level <= logging.INFO
         and not _records.propagate
+        and logging.getLogRecordFactory() is logging.LogRecord  # another factory may add keys (trace ids)
     )
 
 
