@@ -11,7 +11,8 @@ drive this project locally, and the one place they import it from.
   HTTP client for it; `descendants_of` lists a process tree.
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
   and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`,
-  and `local_aws_services` (DynamoDB Local and moto for this process, outside pytest).
+  and `local_dynamodb`, `local_moto`, `local_aws_services` (the servers for this process: the
+  functional tests' fixtures and the benchmarks).
 - The users API: `UserPool` (the demo directory of a running stack, or of `demo_user_pool`'s own
   Cognito emulator: users' tokens as the pool issues them, users added and removed behind the API's
   back, the ground truth), `users_api` (its handler in process on such a pool, with injected faults),
@@ -619,26 +620,44 @@ def sqs_event(
 
 
 @contextlib.contextmanager
-def local_aws_services() -> Iterator[tuple[str, str, str]]:
-    """DynamoDB Local and a moto server started for this process, the template's table created and
-    os.environ pointed at them (restored after): (DynamoDB endpoint, moto endpoint, table name).
-    What the functional tests' fixtures provide, for the benchmarks."""
+def local_dynamodb() -> Iterator[str]:
+    """DynamoDB Local started for this process, the template's tables created and os.environ
+    pointed at it, TABLE_NAME included (restored after): its endpoint."""
     from .dynamodb_local import DynamoDBLocal, create_tables
+    from .environment import Environment
+
+    environment = Environment()
+    with DynamoDBLocal() as server:
+        tables = create_tables(Template(), server.endpoint)
+        environment.set({**aws.environment(dynamodb=server.endpoint), "TABLE_NAME": tables["Table"]})
+        try:
+            yield server.endpoint
+        finally:
+            environment.restore()
+
+
+@contextlib.contextmanager
+def local_moto() -> Iterator[str]:
+    """A moto server (SQS, Secrets Manager, SSM) started for this process, and os.environ pointed at
+    it (restored after): its endpoint."""
     from .environment import Environment
     from .moto_server import MotoServer
 
     environment = Environment()
-    dynamodb, moto = DynamoDBLocal(), MotoServer()
-    try:
-        dynamodb_endpoint = dynamodb.start()
-        moto_endpoint = moto.start()
-        table = create_tables(Template(), dynamodb_endpoint)["Table"]
-        environment.set({**aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint), "TABLE_NAME": table})
-        yield dynamodb_endpoint, moto_endpoint, table
-    finally:
-        environment.restore()
-        moto.stop()
-        dynamodb.stop()
+    with MotoServer() as server:
+        assert server.endpoint is not None
+        environment.set(aws.environment(moto=server.endpoint))
+        try:
+            yield server.endpoint
+        finally:
+            environment.restore()
+
+
+@contextlib.contextmanager
+def local_aws_services() -> Iterator[tuple[str, str, str]]:
+    """Both of the above, for the benchmarks: (DynamoDB endpoint, moto endpoint, table name)."""
+    with local_dynamodb() as dynamodb_endpoint, local_moto() as moto_endpoint:
+        yield dynamodb_endpoint, moto_endpoint, os.environ["TABLE_NAME"]
 
 
 # --------------------------------------------------------------------------- the users API

@@ -16,11 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from local import aws
-from local.dynamodb_local import DynamoDBLocal, create_tables
 from local.environment import Environment
-from local.moto_server import MotoServer
-from local.template import Template
-from local.testing import RegistrationStack, SlackReceiver, UserPool, demo_user_pool
+from local.testing import RegistrationStack, SlackReceiver, UserPool, demo_user_pool, local_dynamodb, local_moto
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,14 +26,8 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     """The endpoint of the session's DynamoDB Local, with the template's tables created."""
-    environment = Environment()
-    with DynamoDBLocal() as server:
-        tables = create_tables(Template(), server.endpoint)
-        environment.set({**aws.environment(dynamodb=server.endpoint), "TABLE_NAME": tables["Table"]})
-        try:
-            yield server.endpoint
-        finally:
-            environment.restore()
+    with local_dynamodb() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -60,14 +51,8 @@ def _empty(client: Any, name: str) -> None:
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """The session's moto server (SQS, Secrets Manager, SSM), with boto3 pointed at it."""
-    environment = Environment()
-    with MotoServer() as server:
-        assert server.endpoint is not None
-        environment.set(aws.environment(moto=server.endpoint))
-        try:
-            yield server.endpoint
-        finally:
-            environment.restore()
+    with local_moto() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -85,6 +85,24 @@ def hook_counters(error: BaseException | None) -> tuple[str, ...]:
     return (INVOCATIONS, HOOK_FAILED)
 
 
+class HookRun:
+    """One run of a hook, counted in the hook types' metrics when its `with` block ends: by how it
+    ended (the exception it raised, or `refused` when the caller saw a refusal without one) and with
+    the time it took."""
+
+    def __init__(self, hook_type: str) -> None:
+        self.hook_type = hook_type
+        self.refused = False
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> HookRun:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        counters = (INVOCATIONS, REFUSALS) if error is None and self.refused else hook_counters(error)
+        hook_metrics.add(self.hook_type, *counters, duration_ms=(time.perf_counter() - self.started) * 1000)
+
+
 @dataclass(slots=True)
 class _Tally:
     """What one hook type did during the invocation."""

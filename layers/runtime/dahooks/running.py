@@ -21,7 +21,7 @@ from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutErr
 from .hooks import call_hook, load_hook, wants_callback
 from .json_output import compact_finite
 from .logs import logger
-from .metrics import hook_counters, hook_metrics
+from .metrics import HookRun
 from .storage.hook_errors import HookFailure, cause_of
 
 if TYPE_CHECKING:
@@ -59,15 +59,8 @@ class LoadedHook:
         """The hook's answer to `ctx` as its documented response body; `body` is the request the
         default answer is made from when there is no hook.py. Raises the error the caller gets.
         Counted in the hook type's metrics, with the time it took, however it ends."""
-        started = time.perf_counter()
-        error: BaseException | None = None
-        try:
-            return self._answer(ctx, body, seconds, started)
-        except BaseException as raised:
-            error = raised
-            raise
-        finally:
-            hook_metrics.add(self.name, *hook_counters(error), duration_ms=(time.perf_counter() - started) * 1000)
+        with HookRun(self.name) as run:
+            return self._answer(ctx, body, seconds, run.started)
 
     def _answer(self, ctx: Context, body: dict[str, Any], seconds: float, started: float) -> dict[str, Any]:
         if self.hook is None:

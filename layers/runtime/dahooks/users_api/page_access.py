@@ -32,7 +32,7 @@ from ..exceptions import DahooksError, HookError
 from ..hook_types import ACCESS
 from ..hooks import Outcome
 from ..logs import logger
-from ..metrics import INVOCATIONS, REFUSALS, hook_counters, hook_metrics
+from ..metrics import HookRun
 from ..results import ResultShapeError
 from .in_process import HookCall
 
@@ -144,17 +144,10 @@ class _RowCheck:
     def __call__(self, row: User, stop: threading.Event) -> User | None:
         """The row as the caller may see it, or None when the hook refused it; each row is a run of
         the access hook in its metrics, as a call of its own function would be."""
-        started = time.perf_counter()
-        counters: tuple[str, ...] = ()
-        try:
+        with HookRun(ACCESS.name) as run:
             answer = self._check(row, stop)
-            counters = (INVOCATIONS, REFUSALS) if answer is _HIDDEN else (INVOCATIONS,)
+            run.refused = answer is _HIDDEN
             return answer
-        except BaseException as error:
-            counters = hook_counters(error)
-            raise
-        finally:
-            hook_metrics.add(ACCESS.name, *counters, duration_ms=(time.perf_counter() - started) * 1000)
 
     def _check(self, row: User, stop: threading.Event) -> User | None:
         page = self.template
