@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, THREAD_LOCAL_KEYS, LambdaPowertoolsFormatter
 
@@ -54,6 +54,7 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             return super().format(record)  # tracebacks are rare: Powertools' own code, all of it
         timestamp = functools.partial(self.formatTime, record)
         formatted = self._keys(record.levelname, record.funcName, record.lineno, timestamp, record)
+        assert formatted is not None  # with a record, every key can be formatted
         for key, value in record.__dict__.items():
             if key not in _RESERVED:
                 formatted[key] = value
@@ -86,16 +87,6 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             formatted["stack_trace"] = None
         formatted["xray_trace_id"] = self._get_latest_trace_id()
         return self.serialize(log={key: value for key, value in formatted.items() if value is not None})
-
-    @overload
-    def _keys(
-        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: logging.LogRecord
-    ) -> dict[str, Any]: ...
-
-    @overload
-    def _keys(
-        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: None
-    ) -> dict[str, Any] | None: ...
 
     def _keys(
         self, level: str, function: str, line: int, timestamp: Callable[[], str], record: logging.LogRecord | None
