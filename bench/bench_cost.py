@@ -42,6 +42,7 @@ from local.testing import (
     http_event,
     load_event,
     local_aws_services,
+    seed_registration_secret,
     start_stack,
 )
 from tools.cost_model import (
@@ -142,7 +143,7 @@ def stack_logs() -> dict[str, list[str]]:
     """Every function's log lines after CALLS calls of each hook and REGISTRATIONS registrations."""
     with tempfile.TemporaryDirectory() as state, SlackReceiver() as slack:
         # The stack's own secret has no fixed name in the template: locally, its logical id.
-        Path(state, "secrets.json").write_text(json.dumps({"RegistrationSecret": {"SLACK_HOOK": slack.url}}))
+        seed_registration_secret(Path(state), slack.url)
         stack = start_stack(TEMPLATE, Path(state), "--quiet")
         try:
             token = stack.token("hooks:invoke")

@@ -356,6 +356,14 @@ def descendants_of(pid: int) -> set[int]:
     return found
 
 
+def seed_registration_secret(state_dir: Path, slack_url: str) -> None:
+    """The registration hook's secret for a stack on `state_dir`, as `make run` seeds secrets from
+    `<state_dir>/secrets.json`: the template's RegistrationSecret (a secret without a fixed name,
+    so found by its logical id) holding `slack_url` as the Slack sample's SLACK_HOOK."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / "secrets.json").write_text(json.dumps({"RegistrationSecret": {"SLACK_HOOK": slack_url}}))
+
+
 def start_stack(template: Path, state_dir: Path, *extra: str) -> RunningStack:
     """Start `make run`'s stack for `template` on a free port, and wait until it is serving.
 

@@ -10,7 +10,6 @@ with `local.testing.start_stack`.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,8 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from local.paths import TEMPLATE
-from local.template import Template
-from local.testing import RunningStack, SlackReceiver, start_stack
+from local.testing import RunningStack, SlackReceiver, seed_registration_secret, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,11 +39,8 @@ def registration_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     back-off rather than the deployed minute (a test waits for a retry). Apart from `local_stack`:
     the schemathesis run there sends registrations of its own, and these tests count what arrives."""
     state_dir = tmp_path_factory.mktemp("registration-stack")
-    # The hook's secret: named by the template's RegistrationSecretName where it has that parameter,
-    # else (a secret without a Name) by its logical id, as the local stack names it.
-    secret_name = Template().values.get("RegistrationSecretName", "RegistrationSecret")
     with SlackReceiver() as slack:
-        (state_dir / "secrets.json").write_text(json.dumps({secret_name: {"SLACK_HOOK": slack.url}}))
+        seed_registration_secret(state_dir, slack.url)
         stack = start_stack(TEMPLATE, state_dir, "--quiet", "--parameter-overrides", "RegistrationRetryBaseSeconds=2")
         try:
             yield stack, slack
