@@ -37,6 +37,11 @@ REPLACE ?=
 # The stack make publish-dashboard reads (docs/dashboard.md).
 STACK ?= delegated-admin-hooks
 
+# Python may keep compiled modules (__pycache__, ignored by git and by sam build): a shell or CI
+# image that sets PYTHONDONTWRITEBYTECODE would otherwise have every test worker, stack and
+# subprocess compile the same modules again, and pytest rewrite every test module's asserts again.
+unexport PYTHONDONTWRITEBYTECODE
+
 # Debian's chromium, which the dashboard's browser tests drive through Playwright (no browser download).
 CHROMIUM := /usr/bin/chromium
 

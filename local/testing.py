@@ -1217,18 +1217,21 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def with_axe(context: Any) -> Any:
-    """`context` (a Playwright browser context) with axe-core in every page it opens.
-
-    An init script runs before the page's own and is not subject to its Content-Security-Policy, so
-    the pages are checked under the very policy they are served with (no `bypass_csp`).
-    """
-    context.add_init_script(path=str(AXE_SCRIPT))
-    return context
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def serious_violations(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on `page` as it is now, one line each."""
+    """axe-core's serious and critical violations on `page` as it is now, one line each.
+
+    axe-core is loaded into the page only here, when a test checks it, rather than into every page
+    a test opens (half a megabyte of script parsed at each navigation). It is evaluated through the
+    browser's DevTools protocol, which the page's Content-Security-Policy does not govern, so the
+    page is checked under the very policy it is served with (no `bypass_csp`).
+    """
+    if page.evaluate("typeof axe") == "undefined":
+        page.evaluate(_axe_source())
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [
         f"{violation['impact']} {violation['id']}: {violation['help']} "

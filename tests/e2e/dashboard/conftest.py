@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from local.paths import STATE_DIR
-from local.testing import UserPool, launch_chromium, with_axe
+from local.testing import UserPool, launch_chromium
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -61,7 +61,7 @@ def open_page(browser: Any, local_stack: RunningStack, request: pytest.FixtureRe
     opened: list[tuple[Any, Any, list[str]]] = []
 
     def open_one(*, phone: bool = False) -> Any:
-        context = with_axe(browser.new_context(base_url=local_stack.url, viewport=PHONE if phone else DESKTOP))
+        context = browser.new_context(base_url=local_stack.url, viewport=PHONE if phone else DESKTOP)
         context.set_default_timeout(15_000)
         page = context.new_page()
         problems: list[str] = []
