@@ -1,6 +1,7 @@
 """A moto server on 127.0.0.1 as the Cognito user pool behind the directory adapter.
 
-One server for the session (its own child process, kept apart from DynamoDB Local) and one pool
+The session's moto server (the one the functional tier's SQS, Secrets Manager and SSM use: its own
+child process, kept apart from DynamoDB Local) and one pool
 per test module (moto takes a second to make one); the `rig` fixture empties the pool after each
 test, so tests never see each other's users. Every call the adapter makes is recorded
 (`CognitoRig.calls`), so tests can assert on what reached Cognito.
@@ -18,7 +19,6 @@ import pytest
 from dahooks.directory import CognitoDirectory, CognitoSettings
 from dahooks.directory.cognito import client_config
 from dahooks.search import CursorCodec
-from local.moto_server import MotoServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -97,10 +97,10 @@ class CognitoRig:
 
 
 @pytest.fixture(scope="session")
-def cognito_endpoint() -> Iterator[str]:
-    with MotoServer() as server:
-        assert server.endpoint is not None
-        yield server.endpoint
+def cognito_endpoint(moto_endpoint: str) -> str:
+    """The session's moto server, which serves cognito-idp beside SQS, Secrets Manager and SSM: each
+    rig makes a user pool of its own there."""
+    return moto_endpoint
 
 
 def make_rig(endpoint: str) -> CognitoRig:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from ..aws_clients import new_client
 from ..aws_errors import error_code, error_message
 from ..exceptions import InvalidRequestError, NotSupportedError
 from ..logs import logger
@@ -135,9 +136,7 @@ class CognitoDirectory:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    import boto3
-
-                    self._client = boto3.session.Session().client("cognito-idp", config=client_config(self.settings))
+                    self._client = new_client("cognito-idp", config=client_config(self.settings))
         return self._client
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..aws_clients import new_client
 from ..exceptions import PayloadTooLargeError, ServiceUnavailableError
 from ..logs import logger
 from . import settings
@@ -55,9 +56,7 @@ class RegistrationQueue:
     @property
     def client(self) -> SQSClient:
         if self._client is None:
-            import boto3  # imported here: the layer does not pay for boto3 until a queue is used
-
-            self._client = boto3.client("sqs", config=short_call_config())
+            self._client = new_client("sqs", config=short_call_config())
         return self._client
 
     def send(self, registration: Registration, *, deadline: float | None = None) -> str:

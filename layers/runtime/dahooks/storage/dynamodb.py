@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..aws_clients import new_client
 from ..aws_errors import error_code
 from ..exceptions import ServiceUnavailableError, StorageAccessDeniedError
 from ..logs import logger
@@ -79,10 +80,8 @@ def best_effort_config() -> Any:
 
 def build_client(**overrides: Any) -> Any:
     """A low-level DynamoDB client (region, credentials and endpoint from the environment, as boto3 reads them)."""
-    import boto3
-
     settings = overrides.pop("config", None) or client_config()
-    return boto3.session.Session().client("dynamodb", config=settings, **overrides)
+    return new_client("dynamodb", config=settings, **overrides)
 
 
 @contextmanager
