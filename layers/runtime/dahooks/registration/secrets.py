@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..aws_clients import new_client
 from . import settings
 from .calls import short_call_config
 from .masking import secret_mask
@@ -44,7 +45,7 @@ class Secrets:
             from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
             # Short calls: the read counts against a registration's attempt.
-            self._provider = SecretsProvider(boto_config=short_call_config(2))
+            self._provider = SecretsProvider(boto3_client=new_client("secretsmanager", config=short_call_config(2)))
         return self._provider
 
     def get(self) -> dict[str, Any]:
