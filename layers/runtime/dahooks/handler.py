@@ -17,7 +17,7 @@ from .exceptions import DahooksError
 from .hook_types import HookType, hook_type
 from .logs import logger, with_invocation_context
 from .metrics import MetricsDestination, hook_metrics
-from .responses import error_response, json_response, jwt_claims_of, request_id_of
+from .responses import error_response, json_text_response, jwt_claims_of, request_id_of
 from .running import LoadedHook
 from .validation import parse_json_object, read_body
 
@@ -70,7 +70,7 @@ class HookFunction:
             ctx = self._context(body, str(claims.get("sub") or ""), request_id)
             logger.append_keys(actor=ctx.request.user.get("user_id"))
             seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
-            return json_response(200, self.loaded.run(ctx, body, seconds))
+            return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
         except DahooksError as error:
             logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
             return error_response(error, request_id)

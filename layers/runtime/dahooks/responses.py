@@ -12,11 +12,12 @@ JSON_HEADERS = {"content-type": "application/json"}
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """A response whose body is `body` as JSON; NaN and Infinity are refused (ValueError): they are not JSON."""
-    return {
-        "statusCode": status,
-        "headers": {**JSON_HEADERS, **(headers or {})},
-        "body": compact_finite.dumps(body),
-    }
+    return json_text_response(status, compact_finite.dumps(body), headers)
+
+
+def json_text_response(status: int, text: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """A response whose body is `text`, JSON encoded already (as `compact_finite.dumps` writes it)."""
+    return {"statusCode": status, "headers": {**JSON_HEADERS, **(headers or {})}, "body": text}
 
 
 def error_body(error: DahooksError, request_id: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 
     from .context import Context
     from .hook_types import HookType
+
+
+class Answer(NamedTuple):
+    """A hook's answer as its documented response body, and that body as JSON text: encoding the
+    body is how it is checked to be JSON, so the text a response carries comes from that check."""
+
+    body: dict[str, Any]
+    text: str
 
 
 @dataclass(frozen=True)
@@ -59,12 +67,17 @@ class LoadedHook:
         """The hook's answer to `ctx` as its documented response body; `body` is the request the
         default answer is made from when there is no hook.py. Raises the error the caller gets.
         Counted in the hook type's metrics, with the time it took, however it ends."""
+        return self.answer(ctx, body, seconds).body
+
+    def answer(self, ctx: Context, body: dict[str, Any], seconds: float) -> Answer:
+        """`run`'s answer with its JSON text, for a caller that sends it on as it is."""
         with HookRun(self.name) as run:
             return self._answer(ctx, body, seconds, run.started)
 
-    def _answer(self, ctx: Context, body: dict[str, Any], seconds: float, started: float) -> dict[str, Any]:
+    def _answer(self, ctx: Context, body: dict[str, Any], seconds: float, started: float) -> Answer:
         if self.hook is None:
-            return self.hook_type.check_result(self.hook_type.default_result(body))
+            default = self.hook_type.check_result(self.hook_type.default_result(body))
+            return Answer(default, compact_finite.dumps(default))
         try:
             result = call_hook(
                 self.hook, (ctx,), hook_name=self.name, seconds=seconds, with_callback=self.with_callback
@@ -79,22 +92,25 @@ class LoadedHook:
         except Exception as error:
             raise self.kept(ctx, self.crash(), cause_of(error)) from None
         try:
-            return self.checked(result)
+            return self.encoded(result)
         except HookFailedError as failure:
             problem = failure.__context__  # what the result checker said, suppressed in the answer
             raise self.kept(ctx, failure, cause_of(problem) if problem else "") from None
 
     def checked(self, result: Any) -> dict[str, Any]:
         """`result` as the hook type's response body; `HookFailedError` when it is not one, or not JSON."""
+        return self.encoded(result).body
+
+    def encoded(self, result: Any) -> Answer:
+        """`checked`'s body with its JSON text."""
         try:
             body = self.hook_type.check_result(result)
             # The checker sees the outer shape only; the encoder refuses what is inside: a datetime,
             # a set, NaN or a cycle.
-            compact_finite.dumps(body)
+            return Answer(body, compact_finite.dumps(body))
         except (ValueError, TypeError, RecursionError) as problem:
             logger.error(f"the {self.name} hook returned a result of the wrong shape: {problem}", extra=self._named)
             raise HookFailedError(f"The {self.name} hook returned an invalid result.") from None
-        return body
 
     def kept(self, ctx: Context, failure: DahooksError, cause: str) -> DahooksError:
         """`failure`, once kept among the hook's last failures (best effort: never changes the answer)."""
