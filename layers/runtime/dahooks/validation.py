@@ -82,6 +82,8 @@ def expect(value: Any, kind: type, field: str, *, optional: bool = True) -> Any:
     """`value` if it is of `kind` (or absent/null when optional), else a 400 naming `field`."""
     if value is None and optional:
         return None
+    if type(value) is kind:  # what a parsed body holds: exactly dict, list, str or bool
+        return value
     # bool is an int in Python, and JSON numbers are never accepted where a string is expected.
     if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
         return value
@@ -125,16 +127,21 @@ def validate_access(body: dict[str, Any]) -> None:
     expect(payload.get("user"), dict, "payload.user", optional=False)
 
 
+# The write payload's optional fields: name, type, and the field a 400 names (made once, not per request).
+_WRITE_PAYLOAD_FIELDS = tuple(
+    [(name, str, f"payload.{name}") for name in ("email", "password", "connection", "username")]
+    + [(name, dict, f"payload.{name}") for name in ("user_metadata", "app_metadata")]
+)
+
+
 def validate_write(body: dict[str, Any]) -> None:
     """The envelope, and what the write hook needs: its method, and on update the user as it was."""
     validate_envelope(body)
     if body.get("method") is None:
         raise InvalidRequestError("method", "is required and must be 'create' or 'update'")
     payload = expect(body.get("payload"), dict, "payload", optional=False)
-    for name in ("email", "password", "connection", "username"):
-        expect(payload.get(name), str, f"payload.{name}")
-    for name in ("user_metadata", "app_metadata"):
-        expect(payload.get(name), dict, f"payload.{name}")
+    for name, kind, field in _WRITE_PAYLOAD_FIELDS:
+        expect(payload.get(name), kind, field)
     memberships = expect(payload.get("memberships"), list, "payload.memberships")
     for index, membership in enumerate(memberships or []):
         expect(membership, str, f"payload.memberships[{index}]", optional=False)
