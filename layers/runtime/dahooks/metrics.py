@@ -20,6 +20,7 @@ in Logs Insights, not a metric.
 from __future__ import annotations
 
 import json
+import json.encoder
 import sys
 import threading
 import time
@@ -48,6 +49,9 @@ MILLISECONDS = "Milliseconds"
 MAX_VALUES = 100  # values of one metric in one EMF document, at most (the format's limit)
 
 _text = compact.dumps  # a member's name or value as a JSON string
+# A text as a JSON string, as `_text` writes it (the standard encoder's own C function for text):
+# the request id on every line, without the encoder's setup for one short string.
+_string = json.encoder.encode_basestring
 
 # A hook run's metrics, by hook type. Every request is one of Invocations; Refusals, HookFailed and
 # Timeouts count those that ended so (the hook's refusal, a crash or a result of the wrong shape,
@@ -185,7 +189,7 @@ class InvocationMetrics:
         timestamp = time.time_ns() // 1_000_000 if timestamp_ms is None else timestamp_ms
         extra = ""
         if members:
-            extra = "".join([f",{_text(name)}:{_text(value)}" for name, value in members.items() if value])
+            extra = "".join([f",{_string(name)}:{_string(value)}" for name, value in members.items() if value])
         destination = destination or MetricsDestination.from_environment()
         namespace, service = destination.namespace, destination.service
         lines = []
