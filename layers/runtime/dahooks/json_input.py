@@ -7,7 +7,7 @@ deep enough to exhaust a recursive reader later. Each is refused at parse time w
 the offending field as a path (`payload.user.name`, `payload.memberships[0]`), before any hook,
 table or queue sees it.
 
-The usual body pays almost nothing: orjson parses it (a third of the standard parser's work, and it
+The usual body pays almost nothing: orjson parses it (under half the standard parser's work, and it
 refuses every value above but over-deep nesting), and the tree is walked for surrogates and depth
 only when the text could hold them (a `\\uD8xx`-`\\uDFxx` escape; more brackets than the depth
 limit). Whatever orjson refuses, and any text orjson would read differently, goes through the
