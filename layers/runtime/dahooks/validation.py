@@ -72,7 +72,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidRequestError("body", "is not valid UTF-8") from exc
-    value = json_input.loads(text)
+    value = json_input.loads(text, raw)
     if not isinstance(value, dict):
         raise InvalidRequestError("body", "must be a JSON object")
     return value
