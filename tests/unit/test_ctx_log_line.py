@@ -133,3 +133,18 @@ def test_a_record_factory_of_its_own_gets_every_line_as_a_record(tmp_path: Path,
 
     (line,) = _hook_lines(stdout_lines)
     assert line["trace_id"] == "1-5759e988-bd862e3fe1be46a994272793"
+
+
+def test_append_keys_sets_the_keys_logger_append_keys_sets() -> None:
+    before = dict(logs.logger.get_current_keys())
+    try:
+        logs.append_keys(actor="kelly")
+        via_logs = dict(logs.logger.get_current_keys())
+        logs.logger.remove_keys(["actor"])
+        logs.logger.append_keys(actor="kelly")
+        assert via_logs == logs.logger.get_current_keys()
+        assert list(via_logs) == list(logs.logger.get_current_keys())
+        assert via_logs["actor"] == "kelly"
+    finally:
+        logs.logger.remove_keys(["actor"])
+        logs.logger.append_keys(**before)
