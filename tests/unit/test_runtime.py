@@ -44,6 +44,13 @@ def assert_error(result: tuple[int, Any], status: int, code: str, message: str |
         ('{"userFields": {}}', "userFields"),
         ('{"locale": 5}', "locale"),
         ('{"method": "delete"}', "method"),
+        ('{"method": true}', "method"),
+        # Several wrong fields: the first checked is named (the request and its users, then the rest).
+        ('{"payload": 1, "request": {"user": 2}}', "request.user"),
+        ('{"request": {"originalUser": 1, "user": 2}}', "request.user"),
+        ('{"method": 1, "locale": 2, "userFields": 3, "payload": 4}', "payload"),
+        ('{"method": 1, "locale": 2, "userFields": 3}', "userFields"),
+        ('{"method": 1, "locale": 2}', "locale"),
     ],
 )
 def test_malformed_body_is_400_naming_the_field(tmp_path, raw, field):
@@ -100,6 +107,9 @@ def test_access_request_needs_a_known_action_and_a_user(tmp_path, payload, field
         ({"method": "create", "payload": {"memberships": "Finance"}}, "payload.memberships"),
         ({"method": "create", "payload": {"memberships": [1]}}, "payload.memberships[0]"),
         ({"method": "create", "payload": {"app_metadata": []}}, "payload.app_metadata"),
+        ({"method": "create", "payload": {"memberships": ["IT", None]}}, "payload.memberships[1]"),
+        ({"method": "create", "payload": {"memberships": 1, "username": 2, "email": 3}}, "payload.email"),
+        ({"method": "create", "payload": {"memberships": 1, "app_metadata": 2}}, "payload.app_metadata"),
         ({"method": "update", "payload": {}}, "request.originalUser"),
     ],
 )
