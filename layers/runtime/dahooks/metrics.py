@@ -157,6 +157,9 @@ class InvocationMetrics:
         self.counters = tuple(counters)
         self.duration = duration
         self.enabled = not is_metrics_disabled()  # POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV, as Powertools
+        # A hook type's counts start as a copy of these: copying a dict is a third of the work of
+        # making one with dict.fromkeys, in every invocation.
+        self._zeros = dict.fromkeys(self.counters, 0)
         self._headers: dict[tuple[str, str, str, tuple[str, ...], bool], str] = {}
         self._tallies: dict[str, _Tally] = {}
         self._lock = threading.Lock()
@@ -166,7 +169,7 @@ class InvocationMetrics:
         with self._lock:
             tally = self._tallies.get(hook_type)
             if tally is None:
-                tally = self._tallies[hook_type] = _Tally(dict.fromkeys(self.counters, 0), [])
+                tally = self._tallies[hook_type] = _Tally(self._zeros.copy(), [])
             for counter in counters:
                 tally.counts[counter] += 1  # a KeyError for a name this set does not publish
             if duration_ms is not None:
