@@ -94,6 +94,8 @@ def test_text_that_is_not_json_is_refused_as_the_standard_parser_refuses_it(text
         '{"phone": "1234567890123456789"}',  # a long run of digits in a string: read alike all the same
         "1e400",
         "[-1e400]",
+        "1E310:",  # a number too large, then text that is not JSON: a 400, not the parser's own error
+        '{"a": 1e400} x',
         "NaN",
         '{"a": Infinity}',
         '"\\ud800"',

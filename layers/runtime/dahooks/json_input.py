@@ -112,7 +112,11 @@ def _standard_loads(text: str) -> Any:
     try:
         return _STRICT.decode(text)
     except _NotFiniteError as exc:
-        _raise_first_problem(_MARKING.decode(text))
+        try:
+            marked = _MARKING.decode(text)
+        except ValueError as invalid:  # the parser met the number before the text's own error ("1e400 x")
+            raise InvalidRequestError("body", f"is not valid JSON ({invalid})") from invalid
+        _raise_first_problem(marked)
         raise InvalidRequestError("body", f"holds a number that is not finite ({exc})") from None  # not reached
     except RecursionError:
         raise InvalidRequestError("body", TOO_DEEP) from None
