@@ -1,5 +1,6 @@
 """The real components the functional tests run against, each started once per session (per xdist
-worker): DynamoDB Local with template.yaml's tables, and moto's server for SQS and Secrets Manager.
+worker): DynamoDB Local with template.yaml's tables, and moto's server for SQS, Secrets Manager
+and SSM (and for the directory tests' Cognito user pools).
 
 Their fixtures point boto3 at them through the environment (endpoints, dummy credentials), so the
 functions run exactly as deployed, without a test-only branch, and a process a test starts (the
@@ -50,7 +51,8 @@ def _empty(client: Any, name: str) -> None:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """The session's moto server (SQS, Secrets Manager, SSM), with boto3 pointed at it."""
+    """The session's moto server (SQS, Secrets Manager, SSM; the directory tests' user pools), with
+    boto3 pointed at it."""
     with local_moto() as endpoint:
         yield endpoint
 

@@ -39,7 +39,7 @@ def test_clients_share_the_models_botocore_read_once(local_environment: pytest.M
     first, second = new_client("dynamodb"), new_client("sqs")
 
     assert first._loader is second._loader
-    # The shared loader keeps what it read: a model asked for again is the very same object.
-    assert first._loader.load_service_model("dynamodb", "service-2") is second._loader.load_service_model(
-        "dynamodb", "service-2"
-    )
+    # and the sessions made since do not lengthen its search paths, each searched for every model
+    paths = list(second._loader.search_paths)
+    assert new_client("dynamodb")._loader.search_paths == paths
+    assert len(set(paths)) == len(paths)

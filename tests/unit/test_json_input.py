@@ -95,6 +95,7 @@ def test_text_that_is_not_json_is_refused_as_the_standard_parser_refuses_it(text
         "1e400",
         "[-1e400]",
         "1E310:",  # a number too large, then text that is not JSON: a 400, not the parser's own error
+        "[1e400," + "[" * 100_000,  # a number too large, then nesting too deep to read: a 400, not a crash
         '{"a": 1e400} x',
         "NaN",
         '{"a": Infinity}',

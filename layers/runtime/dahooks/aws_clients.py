@@ -16,7 +16,8 @@ import functools
 import threading
 from typing import Any
 
-_lock = threading.Lock()  # making a client from a botocore session is not thread-safe
+# The loader is shared by every session, and so is what each new session does to it.
+_lock = threading.Lock()
 
 
 def new_client(service: str, **options: Any) -> Any:
@@ -26,8 +27,15 @@ def new_client(service: str, **options: Any) -> Any:
 
     with _lock:
         session = botocore.session.get_session()
-        session.register_component("data_loader", _models_loader(session.get_config_variable("data_path")))
-        return boto3.session.Session(botocore_session=session).client(service, **options)
+        loader = _models_loader(session.get_config_variable("data_path"))
+        session.register_component("data_loader", loader)
+        client_session = boto3.session.Session(botocore_session=session)
+        # Each boto3 session appends its own data folder to the loader's search paths: once is
+        # enough for a shared loader, where every path is searched for each model not yet read.
+        paths = loader.search_paths
+        if paths.count(paths[-1]) > 1:
+            paths.pop()
+        return client_session.client(service, **options)
 
 
 @functools.cache

@@ -7,8 +7,9 @@ deep enough to exhaust a recursive reader later. Each is refused at parse time w
 the offending field as a path (`payload.user.name`, `payload.memberships[0]`), before any hook,
 table or queue sees it.
 
-The usual body pays almost nothing: orjson parses it (under half the standard parser's work, and it
-refuses every value above but over-deep nesting), and the tree is walked for surrogates and depth
+The usual body pays almost nothing: orjson parses it (under half the standard parser's work; it
+refuses non-finite numbers and lone surrogates too, so only nesting deeper than `MAX_DEPTH` gets
+through it), and the tree is walked for surrogates and depth
 only when the text could hold them (a `\\uD8xx`-`\\uDFxx` escape; more brackets than the depth
 limit). Whatever orjson refuses, and any text orjson would read differently, goes through the
 standard parser, whose errors are the messages a caller gets: the result, or the error, is the
@@ -114,6 +115,8 @@ def _standard_loads(text: str) -> Any:
     except _NotFiniteError as exc:
         try:
             marked = _MARKING.decode(text)
+        except RecursionError:  # the number came before nesting too deep to read ("[1e400,[[[...")
+            raise InvalidRequestError("body", TOO_DEEP) from None
         except ValueError as invalid:  # the parser met the number before the text's own error ("1e400 x")
             raise InvalidRequestError("body", f"is not valid JSON ({invalid})") from invalid
         _raise_first_problem(marked)

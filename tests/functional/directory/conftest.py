@@ -1,9 +1,9 @@
 """A moto server on 127.0.0.1 as the Cognito user pool behind the directory adapter.
 
 The session's moto server (the one the functional tier's SQS, Secrets Manager and SSM use: its own
-child process, kept apart from DynamoDB Local) and one pool
-per test module (moto takes a second to make one); the `rig` fixture empties the pool after each
-test, so tests never see each other's users. Every call the adapter makes is recorded
+child process, kept apart from DynamoDB Local) and one pool per test module (moto takes a second to
+make one); the `rig` fixture empties the pool after each test, so tests never see each other's
+users. Every call the adapter makes is recorded
 (`CognitoRig.calls`), so tests can assert on what reached Cognito.
 """
 
