@@ -91,10 +91,10 @@ def expect(value: Any, kind: type, field: str, *, optional: bool = True) -> Any:
 
 
 # Optional fields as (name, type, the field a 400 names): made once, not per request.
-Fields = tuple[tuple[str, type, str], ...]
-_REQUEST: Fields = (("request", dict, "request"),)
-_REQUEST_FIELDS: Fields = (("user", dict, "request.user"), ("originalUser", dict, "request.originalUser"))
-_ENVELOPE_FIELDS: Fields = (
+_Fields = tuple[tuple[str, type, str], ...]
+_REQUEST: _Fields = (("request", dict, "request"),)
+_REQUEST_FIELDS: _Fields = (("user", dict, "request.user"), ("originalUser", dict, "request.originalUser"))
+_ENVELOPE_FIELDS: _Fields = (
     ("payload", dict, "payload"),
     ("userFields", list, "userFields"),
     ("locale", str, "locale"),
@@ -102,7 +102,7 @@ _ENVELOPE_FIELDS: Fields = (
 )
 
 
-def _expect_fields(mapping: dict[str, Any], fields: Fields) -> None:
+def _expect_fields(mapping: dict[str, Any], fields: _Fields) -> None:
     """Each of `fields` absent from `mapping`, null, or of its type; else a 400 naming it.
 
     `expect` is called only for a value that is not exactly of its type (a parsed body's values
@@ -148,7 +148,7 @@ def validate_access(body: dict[str, Any]) -> None:
     expect(payload.get("user"), dict, "payload.user", optional=False)
 
 
-_WRITE_PAYLOAD_FIELDS: Fields = tuple(
+_WRITE_PAYLOAD_FIELDS: _Fields = tuple(
     [(name, str, f"payload.{name}") for name in ("email", "password", "connection", "username")]
     + [(name, dict, f"payload.{name}") for name in ("user_metadata", "app_metadata")]
     + [("memberships", list, "payload.memberships")]
