@@ -67,7 +67,7 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         `extra` its own keys, `created_ns` its `time.time_ns()`), without making the record; None
         when only a record will do: a message that may be JSON text, a key that formats another of
         the record's attributes, a date format of one's own."""
-        if self.json_deserializer is not json.loads or message.lstrip(_JSON_WHITESPACE)[:1] in _JSON_START:
+        if not self._cannot_be_json(message):
             return None
         # As a LogRecord has them: the second from the time as a float, the milliseconds from the integer.
         second, milliseconds = int(created_ns / 1e9), created_ns % 1_000_000_000 // 1_000_000
@@ -127,14 +127,14 @@ class LeanFormatter(LambdaPowertoolsFormatter):
     def _message(self, record: logging.LogRecord) -> Any:
         """Powertools' message: parsed when it is JSON text, formatted with its args, else as it is."""
         message = record.msg
-        if (
-            isinstance(message, str)
-            and not record.args
-            and self.json_deserializer is json.loads
-            and message.lstrip(_JSON_WHITESPACE)[:1] not in _JSON_START
-        ):
-            return message  # json.loads would refuse it at its first character
+        if isinstance(message, str) and not record.args and self._cannot_be_json(message):
+            return message
         return self._extract_log_message(log_record=record)
+
+    def _cannot_be_json(self, message: str) -> bool:
+        """True when Powertools would keep `message` as text: its deserializer is `json.loads`, which
+        refuses the message at its first character."""
+        return self.json_deserializer is json.loads and message.lstrip(_JSON_WHITESPACE)[:1] not in _JSON_START
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         if datefmt or not self._default_time_format():
