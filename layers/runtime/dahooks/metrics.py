@@ -222,7 +222,7 @@ class InvocationMetrics:
         """`tally` as tallies of at most MAX_VALUES durations each (the counters on the first): an
         EMF metric holds at most 100 values, and a page of the users API runs the access hook per row."""
         chunks = [tally.durations[i : i + MAX_VALUES] for i in range(0, len(tally.durations), MAX_VALUES)]
-        none = dict.fromkeys(self.counters, 0)
+        none = self._zeros.copy()
         return [_Tally(tally.counts, chunks[0]), *[_Tally(none, chunk) for chunk in chunks[1:]]]
 
     def flush(self, destination: MetricsDestination | None = None, /, **members: str) -> None:

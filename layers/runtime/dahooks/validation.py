@@ -92,7 +92,6 @@ def expect(value: Any, kind: type, field: str, *, optional: bool = True) -> Any:
 
 # Optional fields as (name, type, the field a 400 names): made once, not per request.
 _Fields = tuple[tuple[str, type, str], ...]
-_REQUEST: _Fields = (("request", dict, "request"),)
 _REQUEST_FIELDS: _Fields = (("user", dict, "request.user"), ("originalUser", dict, "request.originalUser"))
 _ENVELOPE_FIELDS: _Fields = (
     ("payload", dict, "payload"),
@@ -115,8 +114,7 @@ def _expect_fields(mapping: dict[str, Any], fields: _Fields) -> None:
 
 def _envelope_method(body: dict[str, Any]) -> str | None:
     """The fields every hook request may carry, checked for type; returns the `method`."""
-    _expect_fields(body, _REQUEST)
-    request = body.get("request")
+    request = expect(body.get("request"), dict, "request")
     if request is not None:
         _expect_fields(request, _REQUEST_FIELDS)
     _expect_fields(body, _ENVELOPE_FIELDS)
