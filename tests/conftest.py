@@ -31,15 +31,15 @@ WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worke
 
 # ------------------------------------------------------------------ spreading the tests over xdist's workers
 #
-# `make test` runs three workers. A work unit is what one worker runs, in collection order: the tests
-# that share a stack (a session-scoped fixture of tests/e2e: `local_stack`, `registration_stack`,
-# `lambda_stack`), together
-# with the other tests of their modules' module-scoped fixtures; the tests of a module-scoped fixture
-# (a stack of the module's own, say); an e2e test that uses neither (it starts its own stack); and
-# otherwise the rest of a module. Units are handed out longest first, by a rough estimate, so that the
-# long e2e units start at once, on every worker, and the unit tier's short modules fill the gaps at
-# the end. Only a worker has the items (and so their fixtures) in hand: each writes the units it
-# computed to a file the controller reads once every worker has collected.
+# `make test` runs three workers. A work unit is what one worker runs, in collection order: the
+# tests that share a stack (a session-scoped fixture of tests/e2e: `local_stack`,
+# `registration_stack`, `lambda_stack`), together with the other tests of their modules'
+# module-scoped fixtures; the tests of a module-scoped fixture (a stack of the module's own, say); an e2e
+# test that uses neither (it starts its own stack); and otherwise the rest of a module. Units are
+# handed out longest first, by a rough estimate, so that the long e2e units start at once, on every
+# worker, and the unit tier's short modules fill the gaps at the end. Only a worker has the items
+# (and so their fixtures) in hand: each writes the units it computed to a file the controller reads
+# once every worker has collected.
 
 # Rough seconds per test of each tier, and for the stack or servers a unit starts: enough to order them.
 TIER_SECONDS = {"e2e": 1.0, "functional": 0.3, "unit": 0.02}

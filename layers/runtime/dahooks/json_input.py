@@ -9,11 +9,11 @@ table or queue sees it.
 
 The usual body pays almost nothing: orjson parses it (under half the standard parser's work; it
 refuses non-finite numbers and lone surrogates too, so only nesting deeper than `MAX_DEPTH` gets
-through it), and the tree is walked for surrogates and depth
-only when the text could hold them (a `\\uD8xx`-`\\uDFxx` escape; more brackets than the depth
-limit). Whatever orjson refuses, and any text orjson would read differently, goes through the
-standard parser, whose errors are the messages a caller gets: the result, or the error, is the
-standard parser's either way (a property test compares the two).
+through it), and the tree is walked for surrogates and depth only when the text could hold them (a
+`\\uD8xx`-`\\uDFxx` escape; more brackets than the depth limit). Whatever orjson refuses, and any
+text orjson would read differently, goes through the standard parser, whose errors are the messages
+a caller gets: the result, or the error, is the standard parser's either way (a property test
+compares the two).
 """
 
 from __future__ import annotations
