@@ -58,8 +58,11 @@ def _seed_file(directory: Path) -> Path:
             "groups": ["department:Finance", "delegated-admin-user"],
         }
     )
-    groups = [f"department:{name}" for name, _ in departments] + ["delegated-admin-user"]
-    spec = {"pool": POOL, "schema": [{"Name": "department", "AttributeDataType": "String", "Mutable": True}]}
+    groups = dict.fromkeys([f"department:{name}" for name, _ in departments] + ["delegated-admin-user"], "")
+    spec = {
+        "pool": POOL,
+        "pool_settings": {"Schema": [{"Name": "department", "AttributeDataType": "String", "Mutable": True}]},
+    }
     path = directory / "seed.json"
     path.write_text(json.dumps({**spec, "groups": groups, "users": users}))
     return path

@@ -1,7 +1,7 @@
 """The demo directory `make run` serves: a user pool, its dashboard app client, and the demo users.
 
-Created once, through Cognito's own API on the local emulator (the emulator keeps it across
-restarts), and found again by name at every later start:
+Created once, by the local emulator from a description of it (`demo_directory_seed`), kept by the
+emulator across restarts, and found again by name at every start:
 
 - departments IT, HR and Finance, ten employees each (`it-01`..`it-10`, `hr-01`.., `finance-01`..),
   e-mail `<username>@example.com`, verified;
@@ -40,6 +40,7 @@ DASHBOARD_USERS = {
     "nora": (None, "user"),
 }
 PASSWORD_FILE = "cognito/demo-password"  # noqa: S105 - where it is kept, not the password
+SEED_FILE = "cognito/demo-directory.json"  # the emulator's --seed: what the demo directory holds
 RUNNING_POOL_FILE = "cognito/running-pool.json"  # where the running stack's pool is, while it runs
 DEPARTMENT_SCHEMA = [{"Name": "department", "AttributeDataType": "String", "Mutable": True}]
 # Profile attributes a user may change about themselves; never the department (an administrator's).
@@ -103,38 +104,56 @@ def demo_password(state_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def ensure_demo_directory(endpoint: str, state_dir: Path) -> LocalPool:
-    """The demo pool on the emulator at `endpoint`: found by name, or created and seeded."""
+def demo_directory_seed(state_dir: Path) -> Path:
+    """Write the demo directory as the Cognito emulator's `--seed` file (see `seed_from_file` there),
+    and return its path: the emulator creates it at its first start, then keeps it across restarts.
+    The password stays in its own file, which the seed names."""
+    from dahooks.directory import DirectoryMapping  # here, not above: `make token USER=...` needs none of the API
+    from dahooks.users_api.roles import ROLES
+
+    demo_password(state_dir)
+    mapping = DirectoryMapping()
+    role_groups = {role.name: role.group for role in ROLES}
+    department_groups = {name: str(mapping.group_for_department(name)) for name in DEPARTMENTS}
+    users = []
+    for username, department, role in demo_users():
+        attributes = {"email": f"{username}@example.com", "email_verified": "true", "name": _display_name(username)}
+        if department is not None:
+            attributes[mapping.department_attribute()] = department
+        groups = ([department_groups[department]] if department else []) + ([role_groups[role]] if role else [])
+        users.append({"username": username, "attributes": attributes, "groups": groups})
+    seed = {
+        "pool": POOL_NAME,
+        "pool_settings": {"Schema": DEPARTMENT_SCHEMA, "Policies": {"PasswordPolicy": {"MinimumLength": 8}}},
+        "clients": [
+            {
+                "ClientName": CLIENT_NAME,
+                "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "WriteAttributes": SELF_WRITABLE,
+            }
+        ],
+        "groups": {
+            **{role.group: f"Delegated admin: {role.name}" for role in ROLES},
+            **dict.fromkeys(department_groups.values(), ""),
+        },
+        "users": users,
+        "password_file": str(state_dir / PASSWORD_FILE),
+    }
+    path = state_dir / SEED_FILE
+    path.write_text(json.dumps(seed, indent=1), encoding="utf-8")
+    return path
+
+
+def demo_pool(endpoint: str) -> LocalPool:
+    """The demo pool on the emulator at `endpoint` (seeded by it from `demo_directory_seed`), found by name."""
     client = cognito_client(endpoint)
     pools = client.list_user_pools(MaxResults=60)["UserPools"]
     found = next((pool["Id"] for pool in pools if pool["Name"] == POOL_NAME), None)
-    if found is not None:
-        clients = client.list_user_pool_clients(UserPoolId=found, MaxResults=60)["UserPoolClients"]
-        client_id = next(item["ClientId"] for item in clients if item["ClientName"] == CLIENT_NAME)
-        return LocalPool(endpoint, found, client_id)
-    pool = create_pool(client)
-    seed_demo_users(client, pool.pool_id, demo_password(state_dir))
-    return LocalPool(endpoint, pool.pool_id, pool.client_id)
-
-
-def create_pool(client: Any) -> LocalPool:
-    """The pool, with the department attribute and a dashboard app client that cannot write it."""
-    from dahooks.users_api.roles import ROLES  # here, not above: `make token USER=...` needs none of the API
-
-    pool_id = client.create_user_pool(
-        PoolName=POOL_NAME,
-        Schema=DEPARTMENT_SCHEMA,
-        Policies={"PasswordPolicy": {"MinimumLength": 8}},
-    )["UserPool"]["Id"]
-    client_id = client.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=CLIENT_NAME,
-        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        WriteAttributes=SELF_WRITABLE,
-    )["UserPoolClient"]["ClientId"]
-    for role in ROLES:
-        client.create_group(UserPoolId=pool_id, GroupName=role.group, Description=f"Delegated admin: {role.name}")
-    return LocalPool(str(client.meta.endpoint_url), pool_id, client_id)
+    if found is None:
+        raise LookupError(f"the Cognito emulator at {endpoint} has no pool {POOL_NAME!r}: was it given the demo seed?")
+    clients = client.list_user_pool_clients(UserPoolId=found, MaxResults=60)["UserPoolClients"]
+    client_id = next(item["ClientId"] for item in clients if item["ClientName"] == CLIENT_NAME)
+    return LocalPool(endpoint, found, client_id)
 
 
 def demo_users() -> list[tuple[str, str | None, str | None]]:
@@ -146,32 +165,6 @@ def demo_users() -> list[tuple[str, str | None, str | None]]:
     ]
     users += [(username, department, role) for username, (department, role) in DASHBOARD_USERS.items()]
     return users
-
-
-def seed_demo_users(client: Any, pool_id: str, password: str) -> None:
-    """Create every demo user, with a permanent password, in their department's and role's groups."""
-    from dahooks.directory import DirectoryMapping
-    from dahooks.users_api.roles import ROLES
-
-    mapping = DirectoryMapping()
-    role_groups = {role.name: role.group for role in ROLES}
-    department_groups = {name: str(mapping.group_for_department(name)) for name in DEPARTMENTS}
-    for group in department_groups.values():
-        client.create_group(UserPoolId=pool_id, GroupName=group)
-    for username, department, role in demo_users():
-        attributes = {"email": f"{username}@example.com", "email_verified": "true", "name": _display_name(username)}
-        if department is not None:
-            attributes[mapping.department_attribute()] = department
-        client.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
-        )
-        client.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
-        groups = ([department_groups[department]] if department else []) + ([role_groups[role]] if role else [])
-        for group in groups:
-            client.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
 
 
 def user_token(pool: LocalPool, username: str, password: str) -> str:

@@ -32,7 +32,15 @@ from .authorizer import JwtAuthorizer, LocalIssuer, published_keys
 from .banner import all_scopes, print_banner
 from .cognito_emulator import CognitoEmulator
 from .dashboard_site import dashboard_site
-from .demo_directory import RUNNING_POOL_FILE, LocalPool, announce, demo_password, ensure_demo_directory
+from .demo_directory import (
+    RUNNING_POOL_FILE,
+    SEED_FILE,
+    LocalPool,
+    announce,
+    demo_directory_seed,
+    demo_password,
+    demo_pool,
+)
 from .dynamodb_local import DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
@@ -99,7 +107,9 @@ class Stack:
         self.moto = MotoServer(log_path=self.state_dir / "logs" / "moto.log")
         # The user pool, for a template that manages one (its UserPoolId parameter), kept across restarts.
         self.cognito = CognitoEmulator(
-            self.state_dir / "cognito" / "directory.pickle", self.state_dir / "logs" / "cognito.log"
+            self.state_dir / "cognito" / "directory.pickle",
+            self.state_dir / "logs" / "cognito.log",
+            seed=self.state_dir / SEED_FILE,  # the demo directory, written before the emulator starts
         )
         self.pool_of_users: LocalPool | None = None
         self.issuer = LocalIssuer(self.state_dir)
@@ -128,13 +138,15 @@ class Stack:
         template = Template(self.args.template, values=values)
         has_directory = USER_POOL_PARAMETER in template.document.get("Parameters", {})
         servers = [self.dynamodb, self.moto, *([self.cognito] if has_directory else [])]
+        if has_directory:
+            demo_directory_seed(self.state_dir)
         for server in servers:
             server.launch()
         dynamodb_endpoint, moto_endpoint, *directory = [server.wait_ready() for server in servers]
         cognito_endpoint = None
         if directory:
             cognito_endpoint = directory[0]
-            pool = self.pool_of_users = ensure_demo_directory(cognito_endpoint, self.state_dir)
+            pool = self.pool_of_users = demo_pool(cognito_endpoint)
             announce(pool, self.state_dir)
             values.update({USER_POOL_PARAMETER: pool.pool_id, DASHBOARD_CLIENT: pool.client_id})
         values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))

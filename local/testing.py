@@ -793,11 +793,11 @@ class UserPool:
 def demo_user_pool(state_dir: Path) -> Iterator[UserPool]:
     """A Cognito emulator of its own with the demo directory (`make run`'s), for the time of the block."""
     from .cognito_emulator import CognitoEmulator
-    from .demo_directory import demo_password, ensure_demo_directory
+    from .demo_directory import demo_directory_seed, demo_password, demo_pool
 
-    with CognitoEmulator() as emulator:
+    with CognitoEmulator(seed=demo_directory_seed(state_dir)) as emulator:
         assert emulator.endpoint is not None
-        yield UserPool(ensure_demo_directory(emulator.endpoint, state_dir), demo_password(state_dir))
+        yield UserPool(demo_pool(emulator.endpoint), demo_password(state_dir))
 
 
 def api_event(
