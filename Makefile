@@ -98,10 +98,19 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
-# The three checks run side by side (each one's output kept together), then the tests.
-test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) ## everything CI runs: lint, typecheck, sam-check, then every test tier
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck sam-check
-	$(PY) -m pytest -n $(call quoted,TEST_WORKERS)
+# The three checks run side by side in the background while the tests run (on two cores the tests
+# leave gaps while their servers start); the checks' output, each one's kept together, is printed
+# once the tests are done, and either failing fails the target.
+CHECKS_LOG := .local/checks.log
+
+test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) ## everything CI runs: every test tier, with lint, typecheck and sam-check beside them
+	@mkdir -p $(dir $(CHECKS_LOG))
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck sam-check >$(CHECKS_LOG) 2>&1 & checks=$$!; \
+	$(PY) -m pytest -n $(call quoted,TEST_WORKERS); tests=$$?; \
+	wait $$checks; checked=$$?; \
+	echo "---- lint, typecheck, sam-check ($(CHECKS_LOG))"; cat $(CHECKS_LOG); \
+	if [ $$checked -ne 0 ]; then echo "make test: the checks failed (above)" >&2; fi; \
+	[ $$tests -eq 0 ] && [ $$checked -eq 0 ]
 
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java)
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS) tests/unit
