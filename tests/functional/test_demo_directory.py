@@ -1,7 +1,7 @@
 """The demo directory the Cognito emulator seeds through moto's models (`--seed`) is the directory
 Cognito's own API would make from the same description: the same pool, app client, groups, users,
-attributes, statuses, memberships and passwords. And it is seeded once: a state kept across a
-restart is not seeded again.
+attributes, statuses, memberships and passwords. (That a kept directory is not seeded again at a
+restart, tests/e2e/test_local_lifecycle.py shows: the directory it compares would lose its changes.)
 """
 
 from __future__ import annotations
@@ -81,23 +81,3 @@ def test_the_seeded_demo_directory_is_the_one_the_api_makes(tmp_path: Path) -> N
         # Every dashboard user signs in with the demo password, as the dashboard and `make token USER=` do.
         for username in DASHBOARD_USERS:
             assert ours.token(username).count(".") == 2
-
-
-def test_a_kept_directory_is_not_seeded_again(tmp_path: Path) -> None:
-    # GIVEN a demo directory, kept in a state file, that changed after it was seeded
-    state = tmp_path / "directory.pickle"
-    seed_file = demo_directory_seed(tmp_path)
-    with CognitoEmulator(state, seed=seed_file) as first:
-        assert first.endpoint is not None
-        pool = UserPool(demo_pool(first.endpoint), demo_password(tmp_path))
-        pool.raw.admin_delete_user(UserPoolId=pool.pool.pool_id, Username="it-01")
-        before = pool.snapshot()
-
-    # WHEN the emulator starts again on it, with the same seed
-    with CognitoEmulator(state, seed=seed_file) as second:
-        assert second.endpoint is not None
-        after = UserPool(demo_pool(second.endpoint), demo_password(tmp_path)).snapshot()
-
-    # THEN the directory is the one it kept: the deleted user stays deleted, the others unchanged
-    assert "it-01" not in after["users"]
-    assert after == before
