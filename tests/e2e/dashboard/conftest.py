@@ -1,7 +1,10 @@
-"""The dashboard in a real browser: Debian's chromium driven by Playwright, on the session's local stack.
+"""The dashboard in a real browser: Debian's chromium driven by Playwright, on a local stack of its own.
 
-One browser for the module and a fresh context (cookies, storage, memory: a new browser profile in
-effect) for each page a test opens, with axe-core injected. A test fails on any error the page
+The stack is `make run`'s, started for the browser tests alone (`dashboard_stack`): the other tests of
+the session's `local_stack` (schemathesis most) already make the longest chain of tests one xdist
+worker runs, and the browser tests, as long again, would double it. One browser for the module and a
+fresh context (cookies, storage, memory: a new browser profile in effect) for each page a test
+opens; axe-core is loaded into a page when a test checks it. A test fails on any error the page
 reports (a script error, a missing file, a Content-Security-Policy violation); the API's own refusals
 (a 4xx the page shows) are what several tests are about, so the console's note of them is not one. Each test leaves
 a screenshot of every page it opened in `.local/test-output/dashboard/`, named after the test.
@@ -14,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.paths import STATE_DIR
-from local.testing import UserPool, launch_chromium
+from local.paths import STATE_DIR, TEMPLATE
+from local.testing import UserPool, launch_chromium, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -39,9 +42,18 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def dashboard_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """template.yaml's API and the dashboard's pages, served as `make run` serves them; the workers
+    of the few functions the dashboard calls started at its first call of each."""
+    stack = start_stack(TEMPLATE, tmp_path_factory.mktemp("dashboard-stack"), "--quiet", warm_containers="LAZY")
+    yield stack
+    stack.stop()
+
+
 @pytest.fixture(scope="module")
-def pool(local_stack: RunningStack) -> UserPool:
-    return UserPool.of_stack(local_stack.state_dir)
+def pool(dashboard_stack: RunningStack) -> UserPool:
+    return UserPool.of_stack(dashboard_stack.state_dir)
 
 
 @pytest.fixture
@@ -56,12 +68,14 @@ def snapshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
 
 
 @pytest.fixture
-def open_page(browser: Any, local_stack: RunningStack, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+def open_page(
+    browser: Any, dashboard_stack: RunningStack, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
     """open_page(phone=False) -> a new page in a context of its own, on the stack's origin."""
     opened: list[tuple[Any, Any, list[str]]] = []
 
     def open_one(*, phone: bool = False) -> Any:
-        context = browser.new_context(base_url=local_stack.url, viewport=PHONE if phone else DESKTOP)
+        context = browser.new_context(base_url=dashboard_stack.url, viewport=PHONE if phone else DESKTOP)
         context.set_default_timeout(15_000)
         page = context.new_page()
         problems: list[str] = []

@@ -358,7 +358,7 @@ def _custom_data_editor(page: Any) -> Any:
 
 
 def test_ian_edits_custom_data_meets_a_conflict_from_a_second_tab_and_resolves_it(
-    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None], local_stack: RunningStack, pool: UserPool
+    open_page: Callable[..., Any], snapshot: Callable[[Any, str], None], dashboard_stack: RunningStack, pool: UserPool
 ) -> None:
     marker = uuid.uuid4().hex[:8]
     first, second = open_page(), open_page()
@@ -388,17 +388,17 @@ def test_ian_edits_custom_data_meets_a_conflict_from_a_second_tab_and_resolves_i
     first.get_by_role("button", name="Keep mine").click()
     first.get_by_text("Saved as version").wait_for()
 
-    stored = local_stack.request("GET", "/api/config/custom-data", token=pool.token("ian")).json()
+    stored = dashboard_stack.request("GET", "/api/config/custom-data", token=pool.token("ian")).json()
     assert stored["data"] == mine
 
 
 def test_ian_sees_each_hooks_version_and_its_last_failures(
-    open_page: Callable[..., Any], local_stack: RunningStack
+    open_page: Callable[..., Any], dashboard_stack: RunningStack
 ) -> None:
     request_id = f"dash-{uuid.uuid4().hex[:8]}"
     # As the write hook's function keeps a failure (its own partition of the stack's table).
     failure = HookFailure("write", "HookFailed", "The write hook failed.", "KeyError: 'x'", request_id, "WriteFunction")
-    assert local_stack.storage().hook_errors.record(failure)
+    assert dashboard_stack.storage().hook_errors.record(failure)
     page = open_page()
     sign_in(page, "ian")
     page.goto("/#/config")
