@@ -184,7 +184,7 @@ class Stack:
             reserved=reserved,
             echo=not self.args.quiet,
         )
-        await self.pool.start(warm=True)
+        await self.pool.start(warm=self.args.warm_containers == "EAGER")
         routes = template.routes()
         log_path = self.state_dir / "logs" / ACCESS_LOG_FILE
         echo = None if self.args.quiet else _print
@@ -321,6 +321,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--state-dir", type=Path, default=STATE_DIR, help="keys, tokens, logs, DynamoDB data")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="workers per function at most")
     parser.add_argument("--quiet", action="store_true", help="function logs to files only, no access log")
+    parser.add_argument(
+        "--warm-containers",
+        choices=("EAGER", "LAZY"),
+        default="EAGER",
+        help="as sam local's: a worker per function at start (EAGER), or at its first request (LAZY)",
+    )
     parser.add_argument("--ready-file", type=Path, help="write the endpoints as JSON here once serving")
     parser.add_argument(
         "--parameter-overrides",

@@ -364,10 +364,12 @@ def seed_registration_secret(state_dir: Path, slack_url: str) -> None:
     (state_dir / "secrets.json").write_text(json.dumps({"RegistrationSecret": {"SLACK_HOOK": slack_url}}))
 
 
-def start_stack(template: Path, state_dir: Path, *extra: str) -> RunningStack:
+def start_stack(template: Path, state_dir: Path, *extra: str, warm_containers: str = "EAGER") -> RunningStack:
     """Start `make run`'s stack for `template` on a free port, and wait until it is serving.
 
     Its console goes to `<state_dir>/stack.out`; `extra` are further arguments of `python -m local.stack`.
+    `warm_containers="LAZY"` starts a function's worker at its first request rather than all at start,
+    for tests that call few of the stack's functions and set no time budget a cold start could spend.
     """
     state_dir.mkdir(parents=True, exist_ok=True)
     ready_file = state_dir / "ready.json"
@@ -375,7 +377,8 @@ def start_stack(template: Path, state_dir: Path, *extra: str) -> RunningStack:
     log = (state_dir / "stack.out").open("ab")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "local.stack", "--template", str(template), "--port", "0"]
-        + ["--state-dir", str(state_dir), "--ready-file", str(ready_file), *extra],
+        + ["--state-dir", str(state_dir), "--ready-file", str(ready_file), "--warm-containers", warm_containers]
+        + list(extra),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
