@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools import Metrics
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dahooks.metrics import (
     HOOK_COUNTERS,
@@ -193,3 +195,68 @@ def test_a_function_writes_to_the_namespace_and_service_of_its_environment_at_in
     (record,) = emf_records(capsys.readouterr().out)
     assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "at-init"
     assert record["service"] == "service-at-init"
+
+
+_RUNS = st.lists(
+    st.tuples(
+        st.sampled_from(["access", "write", "filter"]),
+        st.lists(st.sampled_from(HOOK_COUNTERS[1:]), max_size=3).map(lambda more: (INVOCATIONS, *more)),
+        st.one_of(st.none(), st.integers(0, 10**7).map(lambda thousandths: thousandths / 1000)),
+    ),
+    max_size=230,
+)
+
+
+def powertools_lines(runs: list[tuple[str, tuple[str, ...], float | None]], request_id: str) -> list[dict[str, Any]]:
+    """What Powertools' Metrics serializes for `runs`, one document per hook type in the order first
+    run, its durations a hundred at most per document (the counters on the first)."""
+    by_type: dict[str, tuple[list[str], list[float]]] = {}
+    for hook_type, counters, duration in runs:
+        counted, durations = by_type.setdefault(hook_type, ([], []))
+        counted.extend(counters)
+        durations.extend([] if duration is None else [duration])
+    documents = []
+    for hook_type, (counted, durations) in by_type.items():
+        chunks = [durations[i : i + 100] for i in range(0, len(durations), 100)] or [[]]
+        for number, chunk in enumerate(chunks):
+            powertools = Metrics(namespace=NAMESPACE, service=SERVICE)
+            try:
+                powertools.add_dimension("hook_type", hook_type)
+                for name in HOOK_COUNTERS if number == 0 else ():
+                    if counted.count(name):
+                        powertools.add_metric(name, "Count", counted.count(name))
+                for value in chunk:
+                    powertools.add_metric(HOOK_DURATION, "Milliseconds", value)
+                powertools.add_metadata("correlation_id", request_id)
+                powertools.set_timestamp(1796000000000)
+                documents.append(powertools.serialize_metric_set())
+            finally:
+                powertools.clear_metrics()
+    return documents
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=_RUNS, request_id=st.text(max_size=12))
+def test_the_lines_of_any_runs_are_what_powertools_serializes(monkeypatch, runs, request_id):
+    # The fixed text of a line is kept per count: a line made from it must be the one made afresh.
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", SERVICE)
+    for _ in range(2):  # the second time, from the texts kept the first
+        for hook_type, counters, duration in runs:
+            hook_metrics_under_test.add(hook_type, *counters, duration_ms=duration)
+        lines = hook_metrics_under_test.lines({"correlation_id": request_id}, timestamp_ms=1796000000000)
+        expected = powertools_lines(runs, request_id) if runs else []
+        if not request_id:  # an empty member is left out, as the handler leaves out a missing request id
+            for document in expected:
+                del document["correlation_id"]
+
+        assert [json.loads(line) for line in lines] == expected
+        assert [list(json.loads(line)) for line in lines] == [list(document) for document in expected]
+
+
+hook_metrics_under_test = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+
+
+def test_a_counter_these_metrics_do_not_publish_is_refused():
+    with pytest.raises(KeyError):
+        InvocationMetrics(HOOK_COUNTERS).add("access", "Accepted")
