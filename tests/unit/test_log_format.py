@@ -65,9 +65,10 @@ def record(
 
 
 def formatters(**options: Any) -> tuple[LambdaPowertoolsFormatter, LeanFormatter]:
-    """Powertools' formatter and ours, with the same serializer, options and keys."""
+    """Powertools' formatter and ours, with the same serializer, options and keys; ours as the
+    runtime makes it, leaving the keys whose value is None to the serializer to drop."""
     powertools = LambdaPowertoolsFormatter(json_serializer=logs._redacting_dumps, **options)
-    lean = LeanFormatter(json_serializer=logs._redacting_dumps, **options)
+    lean = LeanFormatter(json_serializer=logs._redacting_dumps, serializer_drops_none=True, **options)
     for formatter in (powertools, lean):
         formatter.append_keys(**INVOCATION_KEYS)
     return powertools, lean

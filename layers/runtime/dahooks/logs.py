@@ -74,14 +74,16 @@ def _dumps(value: Any) -> str:
 
 
 def _redacting_dumps(record: dict[str, Any]) -> str:
-    """The record as JSON text, the values of every key but the runtime's own redacted.
-
-    A copy with those few values replaced (a set difference finds them): the keys keep their order,
-    and a record's runtime keys, most of it, are not looked at one by one."""
-    redacted = dict(record)
-    for key in record.keys() - _RUNTIME_KEYS:
-        redacted[key] = REDACTED if is_sensitive_key(key) else redact(record[key])
-    return _dumps(redacted)
+    """The record as JSON text, the values of every key but the runtime's own redacted, and the
+    keys whose value is None left out (as Powertools leaves them out before serializing: the
+    formatter hands them here, so that the record is copied once, not twice)."""
+    return _dumps(
+        {
+            key: value if key in _RUNTIME_KEYS else REDACTED if is_sensitive_key(key) else redact(value)
+            for key, value in record.items()
+            if value is not None
+        }
+    )
 
 
 def format_log_args(args: tuple[Any, ...]) -> str:
@@ -98,7 +100,7 @@ def format_log_args(args: tuple[Any, ...]) -> str:
     return " ".join(parts)
 
 
-_formatter = LeanFormatter(json_serializer=_redacting_dumps)
+_formatter = LeanFormatter(json_serializer=_redacting_dumps, serializer_drops_none=True)
 logger = Logger(service=config.env_str(config.SERVICE_NAME, "delegated-admin-hooks"), logger_formatter=_formatter)
 
 

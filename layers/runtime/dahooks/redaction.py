@@ -156,10 +156,10 @@ def redact_text(text: str) -> str:
 
 def redact(value: Any) -> Any:
     """A copy of `value` with sensitive values replaced, at any depth; `value` is not changed."""
+    if isinstance(value, str):  # first: most values logged are text
+        return redact_text(value)
     if isinstance(value, dict):
         return {k: REDACTED if is_sensitive_key(k) else redact(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact(item) for item in value]
-    if isinstance(value, str):
-        return redact_text(value)
     return value
