@@ -18,6 +18,7 @@ which `make token USER=...` signs in with as the dashboard would.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import secrets
@@ -80,14 +81,20 @@ def running_pool(state_dir: Path) -> LocalPool:
     return LocalPool(**json.loads((state_dir / RUNNING_POOL_FILE).read_text(encoding="utf-8")))
 
 
+@functools.cache
+def _botocore_session() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session()
+
+
 def cognito_client(endpoint: str, region: str = "us-east-1", config: Any = None) -> Any:
     """A cognito-idp client on the emulator (`config`: botocore's, e.g. the directory adapter's).
 
     botocore's own, which is what boto3 would hand back: importing boto3 also imports s3transfer,
-    a fifth of a second more for each `make token USER=...` (a printed curl line runs one)."""
-    import botocore.session
-
-    return botocore.session.get_session().create_client(
+    a fifth of a second more for each `make token USER=...` (a printed curl line runs one). Made
+    from one session per process, as boto3's default session would: its service model is read once."""
+    return _botocore_session().create_client(
         "cognito-idp",
         endpoint_url=endpoint,
         region_name=region,
