@@ -153,8 +153,53 @@ _WRITE_PAYLOAD_FIELDS: _Fields = tuple(
 )
 
 
+_STR_OR_NONE = frozenset({str, type(None)})
+_DICT_OR_NONE = frozenset({dict, type(None)})
+_LIST_OR_NONE = frozenset({list, type(None)})
+
+
 def validate_write(body: dict[str, Any]) -> None:
     """The envelope, and what the write hook needs: its method, and on update the user as it was."""
+    if not _plainly_valid_write(body):
+        check_write_fields(body)
+
+
+def _plainly_valid_write(body: dict[str, Any]) -> bool:
+    """True only for a body `check_write_fields` accepts, every checked value exactly of its type or
+    null: what a dashboard sends. One pass with no calls, where the checks field by field were
+    nearly half the instructions of a warm write's validation.
+
+    False is no verdict: `check_write_fields` then decides and names the field a 400 is about.
+    test_validation_fast_path compares the two on any body."""
+    request = body.get("request")
+    payload = body.get("payload")
+    method = body.get("method")
+    if type(request) is not dict or type(payload) is not dict or type(method) is not str:
+        return False
+    original = request.get("originalUser")
+    if method != "create" and (method != "update" or type(original) is not dict):
+        return False
+    field = payload.get
+    memberships = field("memberships")
+    if not (
+        type(request.get("user")) in _DICT_OR_NONE
+        and type(original) in _DICT_OR_NONE
+        and type(body.get("userFields")) in _LIST_OR_NONE
+        and type(body.get("locale")) in _STR_OR_NONE
+        and type(field("email")) in _STR_OR_NONE
+        and type(field("password")) in _STR_OR_NONE
+        and type(field("connection")) in _STR_OR_NONE
+        and type(field("username")) in _STR_OR_NONE
+        and type(field("user_metadata")) in _DICT_OR_NONE
+        and type(field("app_metadata")) in _DICT_OR_NONE
+        and type(memberships) in _LIST_OR_NONE
+    ):
+        return False
+    return all(type(membership) is str for membership in memberships or ())
+
+
+def check_write_fields(body: dict[str, Any]) -> None:
+    """The write request's checks field by field, in the order that decides which field a 400 names."""
     validate_envelope(body)
     if body.get("method") is None:
         raise InvalidRequestError("method", "is required and must be 'create' or 'update'")
