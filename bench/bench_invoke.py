@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dahooks.logs import logger
-from local.lambda_runtime import context_for, load_handler
+from local.lambda_runtime import context_for, load_handler, start_trace
 from local.paths import EVENTS
 from local.template import Function, Template
 from local.testing import DEPLOY_PARAMETERS, cold_command, starts_without_aws_sdk
@@ -62,10 +62,12 @@ def bare_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _time_calls(handler: Handler, event: dict[str, Any], function: Function, calls: int) -> list[float]:
-    """Microseconds of each of `calls` invocations (one LambdaContext per round, built outside the timing)."""
+    """Microseconds of each of `calls` invocations (one LambdaContext per round, built outside the
+    timing; a fresh trace header per call, set outside it too, as Lambda's runtime sets one)."""
     context = context_for(function)
     samples = []
     for _ in range(calls):
+        start_trace()
         started = time.perf_counter_ns()
         handler(event, context)
         samples.append((time.perf_counter_ns() - started) / 1000)

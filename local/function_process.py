@@ -25,7 +25,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from local.lambda_runtime import context_for, load_handler
+from local.lambda_runtime import context_for, load_handler, start_trace
 from local.paths import ROOT
 from local.template import Function
 
@@ -92,6 +92,7 @@ def _error_of(error: BaseException, error_type: str | None = None) -> dict[str, 
 def _invoke(handler: Any, function: Function, event: Any) -> str:
     """Run one invocation and return its answer line: the result, or the function error."""
     context = context_for(function)
+    start_trace()
     request_id = context.aws_request_id
     print(f"START RequestId: {request_id} Version: $LATEST")
     started = time.perf_counter()

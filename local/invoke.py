@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import aws
-from .lambda_runtime import context_for, load_handler
+from .lambda_runtime import context_for, load_handler, start_trace
 from .paths import STATE_DIR
 from .template import Function, Template
 
@@ -79,6 +79,7 @@ def _invoke(function: Function, event: dict[str, Any], env_vars: Path | None) ->
     response_stream = sys.stdout
     sys.stdout = sys.stderr  # the function's logs (Powertools writes to stdout) go to stderr
     handler = load_handler(function)
+    start_trace()
     response = handler(event, context_for(function))
     print(json.dumps(response, indent=2), file=response_stream)
     return 0

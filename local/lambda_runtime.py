@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import sys
 import time
 import uuid
@@ -57,6 +58,23 @@ def context_for(function: Function, timeout: float | None = None) -> LambdaConte
         memory_limit_in_mb=function.memory_mb,
         timeout=function.timeout if timeout is None else timeout,
     )
+
+
+TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
+
+
+def trace_header() -> str:
+    """A fresh X-Ray trace header, as Lambda's runtime API hands one to each invocation
+    (Lambda-Runtime-Trace-Id): a Root of the epoch seconds in hex and 96 random bits, a parent."""
+    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
+
+
+def start_trace() -> str:
+    """Set `_X_AMZN_TRACE_ID` to a fresh header before an invocation, as Lambda's runtime does:
+    Powertools' Logger writes its Root as every line's `xray_trace_id`. Returns the header."""
+    header = trace_header()
+    os.environ[TRACE_VARIABLE] = header
+    return header
 
 
 def load_handler(function: Function, *, set_environment: bool = True) -> Handler:

@@ -236,3 +236,17 @@ def test_the_printed_token_line_gets_a_machine_token(local_stack) -> None:
 
     token = json.loads(completed.stdout)["access_token"]
     assert local_stack.request("GET", "/custom-data", token=token).status == 200
+
+
+def test_each_invocation_logs_a_trace_root_of_its_own_as_lambda_sets_one(local_stack) -> None:
+    body = json.loads(load_event("access-read-user-own-department.json")["body"])
+    token = local_stack.token("hooks:invoke")
+    for _ in range(2):
+        assert local_stack.request("POST", "/hooks/access", body, token=token).status == 200
+
+    log = (local_stack.state_dir / "logs" / "AccessFunction.log").read_text()
+    lines = [json.loads(line) for line in log.splitlines() if '"Verifying access:' in line]
+    roots = [line["xray_trace_id"] for line in lines[-2:]]
+    assert len(roots) == 2
+    assert all(re.fullmatch(r"1-[0-9a-f]{8}-[0-9a-f]{24}", root) for root in roots), roots
+    assert roots[0] != roots[1]
