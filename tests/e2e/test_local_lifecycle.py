@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,12 +242,23 @@ def test_the_printed_token_line_gets_a_machine_token(local_stack) -> None:
 def test_each_invocation_logs_a_trace_root_of_its_own_as_lambda_sets_one(local_stack) -> None:
     body = json.loads(load_event("access-read-user-own-department.json")["body"])
     token = local_stack.token("hooks:invoke")
+    request_ids = []
     for _ in range(2):
-        assert local_stack.request("POST", "/hooks/access", body, token=token).status == 200
+        response = local_stack.request("POST", "/hooks/access", body, token=token)
+        assert response.status == 200
+        request_ids.append(response.headers["apigw-requestid"])
 
-    log = (local_stack.state_dir / "logs" / "AccessFunction.log").read_text()
-    lines = [json.loads(line) for line in log.splitlines() if '"Verifying access:' in line]
-    roots = [line["xray_trace_id"] for line in lines[-2:]]
-    assert len(roots) == 2
+    # The function's log is written beside its answer, not before it: wait for these two requests' lines.
+    log = local_stack.state_dir / "logs" / "AccessFunction.log"
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + 10
+    while len(found) < 2 and time.monotonic() < deadline:
+        for line in log.read_text().splitlines():
+            record = json.loads(line) if '"Verifying access:' in line else {}
+            if record.get("correlation_id") in request_ids:
+                found[record["correlation_id"]] = record.get("xray_trace_id")
+        time.sleep(0.05)
+    roots = [found.get(request_id) for request_id in request_ids]
+    assert None not in roots, (request_ids, found)
     assert all(re.fullmatch(r"1-[0-9a-f]{8}-[0-9a-f]{24}", root) for root in roots), roots
     assert roots[0] != roots[1]
