@@ -231,9 +231,11 @@ def hook_context(storage_factory: Callable[[], Any] | None = None, caller: str =
     )
 
 
-def increment_counter(times: int, start: Any) -> None:
+def increment_counter(times: int, start: Any, environment: dict[str, str]) -> None:
     """One container, in a process of its own (a multiprocessing target): once `start` is set,
-    `times` increments of the custom data's "counter" with ctx.update."""
+    `times` increments of the custom data's "counter" with ctx.update. `environment` is the test's
+    (the table and the endpoints): a process forked from a fork server has the server's."""
+    os.environ.update(environment)
     ctx = hook_context()
     ctx.read()  # the client built and connected before the race starts
     start.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from typing import Any
 
 import pytest
@@ -212,11 +213,13 @@ def test_data_that_is_not_a_json_object_is_refused_before_anything_is_written(ta
 def test_eight_processes_of_fifty_updates_each_end_at_exactly_four_hundred(table):
     # Eight processes of their own, each with its own client: forked from a fork server that has
     # imported the harness once (a fresh interpreter importing it, eight times over, was most of
-    # this test's CPU), never from this process with its threads.
+    # this test's CPU), never from this process with its threads. A forked process has the fork
+    # server's environment, not this test's: it is handed over.
     processes = multiprocessing.get_context("forkserver")
     processes.set_forkserver_preload(["boto3", "local.testing", "dahooks.storage"])
     start = processes.Event()
-    workers = [processes.Process(target=increment_counter, args=(50, start)) for _ in range(8)]
+    environment = dict(os.environ)
+    workers = [processes.Process(target=increment_counter, args=(50, start, environment)) for _ in range(8)]
     for worker in workers:
         worker.start()
     start.set()
