@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dahooks.exceptions import InvalidRequestError
 from dahooks.validation import _plainly_valid_write, check_write_fields, validate_write
 from local.paths import EVENTS
-from tests.hostile_fixtures.strategies import json_values, request_bodies
+from tests.hostile_fixtures.strategies import json_values
 
-# Each example is a whole generated request body, the costliest of the unit tier to make: 200 of them.
-EXAMPLES = settings(max_examples=200, deadline=None)
+EXAMPLES = settings(max_examples=300, deadline=None)
 
 
 def verdict(check: Any, body: Any) -> tuple[str, str] | None:
@@ -28,17 +28,6 @@ def verdict(check: Any, body: Any) -> tuple[str, str] | None:
     except InvalidRequestError as error:
         return error.field, str(error)
     return None
-
-
-@EXAMPLES
-@given(body=request_bodies.filter(lambda value: isinstance(value, dict)))
-def test_validate_write_refuses_exactly_as_the_checks_field_by_field(body):
-    checked = verdict(check_write_fields, body)
-
-    assert verdict(validate_write, body) == checked
-    # and the fast path says valid only where the checks accept
-    if _plainly_valid_write(body):
-        assert checked is None
 
 
 def dashboard_write() -> dict[str, Any]:
@@ -86,7 +75,7 @@ def test_one_field_of_any_value_in_a_dashboard_request_is_refused_alike(method, 
         assert verdict(check_write_fields, body) is None
 
 
-@given(method=st.sampled_from(["create", "update"]))
+@pytest.mark.parametrize("method", ["create", "update"])
 def test_the_dashboards_write_requests_take_the_fast_path(method):
     body = dashboard_write()
     body["method"] = method
