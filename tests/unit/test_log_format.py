@@ -134,6 +134,20 @@ def test_extra_keys_follow_the_logger_keys_as_in_powertools(extra: dict[str, Any
     assert_same(*formatters(), record(extra=extra))
 
 
+def test_with_a_serializer_that_keeps_none_the_formatter_drops_the_none_keys_itself() -> None:
+    def plain(log: dict[str, Any]) -> str:  # keeps every key it is given
+        return json.dumps(log, default=str, separators=(",", ":"))
+
+    powertools = LambdaPowertoolsFormatter(json_serializer=plain)
+    lean = LeanFormatter(json_serializer=plain)  # serializer_drops_none=False: the default
+    for formatter in (powertools, lean):
+        formatter.append_keys(**INVOCATION_KEYS, dropped=None)
+    made = record("kept", extra={"none": None, "kept": 1})
+
+    assert '"none"' not in lean.format(made)
+    assert_same(powertools, lean, made)
+
+
 def test_thread_keys_after_the_logger_keys_as_in_powertools() -> None:
     powertools, lean = formatters()
     powertools.thread_safe_append_keys(thread="worker-1", hook="filter", level="%(levelname)s")

@@ -161,4 +161,6 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             struct = self.converter(second)
             head, zone = time.strftime("%Y-%m-%d %H:%M:%S,", struct), time.strftime("%z", struct)
             self._second_text = (second, head, zone)
-        return f"{head}{_MILLISECONDS[milliseconds]}{zone}"
+        # A record's milliseconds are 0-999; one set by hand to anything else is formatted as before.
+        text = _MILLISECONDS[milliseconds] if 0 <= milliseconds < 1000 else f"{milliseconds:03d}"
+        return f"{head}{text}{zone}"
