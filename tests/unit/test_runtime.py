@@ -386,7 +386,8 @@ def test_ctx_exposes_the_request_fields(tmp_path):
             return {
                 "payload": ctx.payload, "user": ctx.request.user, "original": ctx.request.original_user,
                 "method": ctx.method, "fields": ctx.user_fields, "locale": ctx.locale,
-                "request_id": ctx.request_id, "caller": ctx.caller,
+                "request_id": ctx.request_id, "caller": ctx.caller, "hook_name": ctx.hook_name,
+                "container": type(ctx.container).__name__,
             }
     """
     function = hook_from_source(tmp_path, "settings", source)
@@ -410,6 +411,8 @@ def test_ctx_exposes_the_request_fields(tmp_path):
                 "locale": "fr",
                 "request_id": "test-request",
                 "caller": TESTER,
+                "hook_name": "settings",
+                "container": "Container",
             }
         },
     )
