@@ -13,7 +13,7 @@ attributes, passwords, `sub`s, creation dates and app clients therefore survive 
 and tokens issued before it still verify (moto signs every pool with one fixed key). Requests are
 served one at a time (moto's models are not thread-safe, and a snapshot must not see half a change).
 A snapshot that does not load (a moto upgrade changed its classes) is moved aside and the directory
-starts empty; `make run` then seeds the demo directory again. The file holds the users' passwords:
+starts empty, to be seeded again from `--seed` (`make run`'s demo directory). The file holds the users' passwords:
 it lives under `.local/`, readable by its owner only.
 
 moto does not implement AdminListDevices; the child answers it with the devices moto tracks, which
@@ -230,8 +230,10 @@ def _serve(port: int, state: Path | None, seed: Path | None) -> None:
     snapshot = Snapshot(state) if state is not None else None
     if snapshot is not None:
         snapshot.restore()
-    if seed is not None and seed_from_file(seed)[1] and snapshot is not None:
-        snapshot.save()
+    if seed is not None:
+        _, created = seed_from_file(seed)
+        if created and snapshot is not None:
+            snapshot.save()
     serve_until_stdin_closes(port, READY_PREFIX, lambda app: _OneAtATime(app, snapshot))
 
 

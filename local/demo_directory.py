@@ -147,7 +147,7 @@ def demo_directory_seed(state_dir: Path) -> Path:
             **dict.fromkeys(department_groups.values(), ""),
         },
         "users": users,
-        "password_file": str(state_dir / PASSWORD_FILE),
+        "password_file": str((state_dir / PASSWORD_FILE).resolve()),  # the emulator runs elsewhere
     }
     path = state_dir / SEED_FILE
     path.write_text(json.dumps(seed, indent=1), encoding="utf-8")

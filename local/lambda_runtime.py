@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.shared.constants import XRAY_TRACE_ID_ENV
+
 from . import aws
 
 if TYPE_CHECKING:
@@ -60,7 +62,7 @@ def context_for(function: Function, timeout: float | None = None) -> LambdaConte
     )
 
 
-TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
+TRACE_VARIABLE = XRAY_TRACE_ID_ENV  # _X_AMZN_TRACE_ID, which Powertools reads
 
 
 def trace_header() -> str:

@@ -3,7 +3,8 @@
 One foreground process tree, started in order and stopped in reverse: DynamoDB Local (data under
 `.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager) and, for a
 template with a user pool, the Cognito emulator (these three launched side by side), the template's
-resources created where missing, one warm worker per function, the SQS event sources, and the
+resources created where missing, one warm worker per function (`--warm-containers LAZY`: each
+at its function's first request), the SQS event sources, and the
 gateway (with the local issuer's token endpoint, `POST /oauth/token`, for the development machine
 client whose secret it keeps in `.local/machine-client.json`). Once serving it writes a machine
 token with every scope of the template to `.local/dev-token` and prints where everything is

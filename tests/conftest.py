@@ -33,7 +33,7 @@ WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worke
 #
 # `make test` runs three workers. A work unit is what one worker runs, in collection order: the
 # tests that share a stack (a session-scoped fixture of tests/e2e: `local_stack`,
-# `registration_stack`, `lambda_stack`), together with the other tests of their modules'
+# `registration_stack`, `lambda_stack`, `dashboard_stack`), together with the other tests of their modules'
 # module-scoped fixtures; the tests of a module-scoped fixture (a stack of the module's own, say); an e2e
 # test that uses neither (it starts its own stack); and otherwise the rest of a module. Units are
 # handed out longest first, by a rough estimate, so that the long e2e units start at once, on every

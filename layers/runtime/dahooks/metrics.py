@@ -9,7 +9,7 @@ compare the two), but they are built here: a Powertools flush costs about as muc
 (validation of each metric, then json.dumps), too much beside a hook that runs in tens of
 microseconds, and its metric set is shared process-wide state that the users API's threads and the
 local stack's concurrent batches would mix. Here the fixed part of a line is made once per hook
-type, and an invocation only formats its numbers.
+type and counts, and an invocation only formats its timestamp, request id and durations.
 
 Dimensions are the hook type and the service name, both constant per function: never a user, a
 tenant or a request id (each distinct value is a custom metric, billed each month). API Gateway's
@@ -139,9 +139,10 @@ def _header(namespace: str, service: str, hook_type: str, counters: tuple[str, .
 # One run added: its hook type, the counters it adds one to, its duration (None: not timed).
 _Run = tuple[str, tuple[str, ...], "float | None"]
 # The fixed text of a line and its counters' values, per (namespace, service, hook type, counts,
-# with a duration): counts are small integers, so a function meets a handful of these.
+# with a duration). A hook function meets a handful of these (one run per request); the users API,
+# whose pages run the access hook per row, may meet more: past this many kept, they are made anew.
 _Texts = tuple[str, str]
-_TEXTS_KEPT = 256  # texts kept at most: past that, made anew (a users API page may count in hundreds)
+_TEXTS_KEPT = 256
 
 
 class InvocationMetrics:
@@ -152,9 +153,9 @@ class InvocationMetrics:
     and a counter that stayed at zero is left out of its line: the bytes of every line are
     ingested as logs, and CloudWatch sums a missing count as none.
 
-    An invocation only appends its runs to a list; they are counted when its lines are made, whose
-    text but the timestamp, the members and the durations is made once per count and kept: a warm
-    hook invocation is one run, and a step less per run was a tenth of what it cost.
+    A run is only appended to a list; the runs are counted when the lines are made. The text of a
+    line, but for its timestamp, request id and durations, is made once for each hook type and
+    counts, and kept. A warm hook invocation is one run: every step saved there counts.
     """
 
     def __init__(self, counters: Sequence[str], duration: str | None = None) -> None:
