@@ -32,7 +32,6 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from . import config
 from .deadline import DeadlineExceeded
 from .exceptions import DahooksError, HookError, HookFailedError, HookTimeoutError
-from .json_output import compact
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,9 +47,8 @@ COUNT = "Count"
 MILLISECONDS = "Milliseconds"
 MAX_VALUES = 100  # values of one metric in one EMF document, at most (the format's limit)
 
-_text = compact.dumps  # a member's name or value as a JSON string
-# A text as a JSON string, as `_text` writes it (the standard encoder's own C function for text):
-# the request id on every line, without the encoder's setup for one short string.
+# A text as a JSON string, as the compact JSON encoder writes it (the standard encoder's C function for
+# text): the request id on every line, without the encoder's setup for one short string.
 _string = json.encoder.encode_basestring
 
 # A hook run's metrics, by hook type. Every request is one of Invocations; Refusals, HookFailed and
