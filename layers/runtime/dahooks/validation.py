@@ -153,11 +153,6 @@ _WRITE_PAYLOAD_FIELDS: _Fields = tuple(
 )
 
 
-_STR_OR_NONE = frozenset({str, type(None)})
-_DICT_OR_NONE = frozenset({dict, type(None)})
-_LIST_OR_NONE = frozenset({list, type(None)})
-
-
 def validate_write(body: dict[str, Any]) -> None:
     """The envelope, and what the write hook needs: its method, and on update the user as it was."""
     if not _plainly_valid_write(body):
@@ -166,37 +161,28 @@ def validate_write(body: dict[str, Any]) -> None:
 
 def _plainly_valid_write(body: dict[str, Any]) -> bool:
     """True only for a body `check_write_fields` accepts, every checked value exactly of its type or
-    null: what a dashboard sends. One pass with no calls, where the checks field by field were
-    nearly half the instructions of a warm write's validation.
+    null: what a dashboard sends. One pass over the checks' own field tables with no call per
+    field, where the checks field by field were nearly half the instructions of a warm write's
+    validation.
 
     False is no verdict: `check_write_fields` then decides and names the field a 400 is about.
-    test_validation_fast_path compares the two on any body."""
+    test_validation_fast_path compares the two with each checked field of a dashboard request set
+    to any value."""
     request = body.get("request")
     payload = body.get("payload")
     method = body.get("method")
     if type(request) is not dict or type(payload) is not dict or type(method) is not str:
         return False
-    original = request.get("originalUser")
-    if method != "create" and (method != "update" or type(original) is not dict):
+    if method != "create" and (method != "update" or type(request.get("originalUser")) is not dict):
         return False
-    field = payload.get
-    memberships = field("memberships")
-    if not (
-        type(request.get("user")) in _DICT_OR_NONE
-        and type(original) in _DICT_OR_NONE
-        and type(body.get("userFields")) in _LIST_OR_NONE
-        and type(body.get("locale")) in _STR_OR_NONE
-        and type(field("email")) in _STR_OR_NONE
-        and type(field("password")) in _STR_OR_NONE
-        and type(field("connection")) in _STR_OR_NONE
-        and type(field("username")) in _STR_OR_NONE
-        and type(field("user_metadata")) in _DICT_OR_NONE
-        and type(field("app_metadata")) in _DICT_OR_NONE
-        and type(memberships) in _LIST_OR_NONE
-    ):
-        return False
+    # The same tables the checks read, so that a field added there is looked at here too.
+    for mapping, fields in ((request, _REQUEST_FIELDS), (body, _ENVELOPE_FIELDS), (payload, _WRITE_PAYLOAD_FIELDS)):
+        for name, kind, _ in fields:
+            value = mapping.get(name)
+            if value is not None and type(value) is not kind:
+                return False
     # A loop, not all(): the generator took 2.4k more instructions for a dashboard's one membership.
-    for membership in memberships or ():  # noqa: SIM110
+    for membership in payload.get("memberships") or ():  # noqa: SIM110
         if type(membership) is not str:
             return False
     return True
