@@ -8,7 +8,8 @@ drive this project locally, and the one place they import it from.
 - Custom data: `hook_context` (a ctx in a container of its own), `random_text_document`, and
   `increment_counter` (a container racing others from a process of its own).
 - The local stack: `start_stack` starts `make run`'s process tree and returns a `RunningStack`, the
-  HTTP client for it; `descendants_of` lists a process tree.
+  HTTP client for it; `descendants_of` lists a process tree; `eventually` waits for what another
+  process does.
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
   and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`,
   and `local_dynamodb`, `local_moto`, `local_aws_services` (the servers for this process: the
@@ -339,6 +340,15 @@ def _live_children() -> dict[int, list[int]]:
         if fields[0] != "Z":  # a zombie is already dead; its parent has only to reap it
             children.setdefault(int(fields[1]), []).append(int(entry.name))
     return children
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait until `condition()` holds, checking every 50 ms; an AssertionError after `timeout` seconds.
+    For what a test waits on from another thread or process: a log line, a delivery, an answer."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not become true in time"
+        time.sleep(0.05)
 
 
 def children_of(pid: int) -> set[int]:

@@ -13,7 +13,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from local.banner import REFUSALS
 from local.moto_server import MotoServer
 from local.paths import EVENTS, ROOT, TEMPLATE
 from local.template import Template
-from local.testing import UserPool, children_of, load_event, start_stack
+from local.testing import UserPool, children_of, eventually, load_event, start_stack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -251,13 +250,15 @@ def test_each_invocation_logs_a_trace_root_of_its_own_as_lambda_sets_one(local_s
     # The function's log is written beside its answer, not before it: wait for these two requests' lines.
     log = local_stack.state_dir / "logs" / "AccessFunction.log"
     found: dict[str, str] = {}
-    deadline = time.monotonic() + 10
-    while len(found) < 2 and time.monotonic() < deadline:
+
+    def both_logged() -> bool:
         for line in log.read_text().splitlines():
             record = json.loads(line) if '"Verifying access:' in line else {}
             if record.get("correlation_id") in request_ids:
                 found[record["correlation_id"]] = record.get("xray_trace_id")
-        time.sleep(0.05)
+        return len(found) == 2
+
+    eventually(both_logged, timeout=10)
     roots = [found.get(request_id) for request_id in request_ids]
     assert None not in roots, (request_ids, found)
     assert all(re.fullmatch(r"1-[0-9a-f]{8}-[0-9a-f]{24}", root) for root in roots), roots

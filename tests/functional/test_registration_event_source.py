@@ -9,23 +9,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from dahooks.registration.sources import from_accept_body
 from local.event_source import SqsEventSource
-from local.testing import TESTER, load_event
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-WAIT_S = 30.0
-
-
-def eventually(condition: Callable[[], bool], timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition did not become true in time"
-        time.sleep(0.05)
+from local.testing import TESTER, eventually, load_event
 
 
 def new_user_body() -> dict:
