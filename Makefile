@@ -100,10 +100,12 @@ $(CHROMIUM):
 
 # The three checks run side by side in the background while the tests run (on two cores the tests
 # leave gaps while their servers start); the checks' output, each one's kept together, is printed
-# once the tests are done, and either failing fails the target.
+# once the tests are done, and either failing fails the target. `sam build` runs first when its
+# inputs changed: on a fresh clone it pip-installs the arm64 layer, a minute of CPU the tests' time
+# budgets should not compete with.
 CHECKS_LOG := .local/checks.log
 
-test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) ## everything CI runs: every test tier, with lint, typecheck and sam-check beside them
+test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) build ## everything CI runs: every test tier, with lint, typecheck and sam-check beside them
 	@mkdir -p $(dir $(CHECKS_LOG))
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck sam-check >$(CHECKS_LOG) 2>&1 & checks=$$!; \
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS); tests=$$?; \
