@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from local import aws
 from local.environment import temporary_environment
@@ -25,6 +26,13 @@ from local.template import Template
 from local.testing import WarmFunctions
 
 Invoke = Callable[..., tuple[int, Any]]
+
+# Every property test runs its profile's number of examples: Hypothesis's 100 in `make test`, ten times
+# as many with `pytest --hypothesis-profile=thorough` (after changing a parser or a fast path, before a
+# release). No per-example deadline: on a loaded 2-core machine an example's time says nothing.
+settings.register_profile("standard", deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile("standard")
 E2E = "tests/e2e"
 WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worker's workerinput
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import given, note, settings
+from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dahooks.exceptions import InvalidRequestError
@@ -42,7 +42,6 @@ RESULT_SCHEMAS = {
     "settings": "SettingsResult",
     "custom-domain": "CustomDomainResult",
 }
-FAST_EXAMPLES = settings(max_examples=300, deadline=None)
 
 
 def refused_field(check: Callable[..., Any], *args: Any) -> str | None:
@@ -61,7 +60,6 @@ def test_every_synchronous_hook_route_is_covered():
     assert set(HOOK_ROUTES) == {f"/hooks/{name}" for name in HOOK_TYPES}
 
 
-@FAST_EXAMPLES
 @given(body=hook_bodies)
 def test_each_request_validator_passes_or_raises_invalid_request_with_a_field(body):
     for hook_name, hook in sorted(HOOK_TYPES.items()):
@@ -69,7 +67,6 @@ def test_each_request_validator_passes_or_raises_invalid_request_with_a_field(bo
         assert refused_field(hook.validate_request, body) != "", hook_name
 
 
-@FAST_EXAMPLES
 @given(raw=st.binary(max_size=80) | json_values.map(lambda v: json.dumps(v).encode()))
 def test_body_parser_returns_an_object_or_raises_invalid_request_about_the_body(raw):
     assert refused_field(parse_json_object, raw) in (None, "body")
@@ -86,7 +83,6 @@ def accepted_by_each_hook_type(result: Any) -> Iterator[tuple[str, HookType, dic
         yield hook_name, hook, normalised
 
 
-@FAST_EXAMPLES
 @given(result=hook_results)
 def test_each_result_checker_normalises_to_the_documented_body_or_raises_result_shape_error(result):
     for hook_name, _, normalised in accepted_by_each_hook_type(result):
@@ -94,7 +90,6 @@ def test_each_result_checker_normalises_to_the_documented_body_or_raises_result_
         assert errors == [], hook_name
 
 
-@FAST_EXAMPLES
 @given(result=hook_results)
 def test_the_answer_taken_out_of_a_documented_body_is_the_same_answer(result):
     # What a forwarding hook hands the extension's callback: it must mean what the hook answered.
@@ -102,19 +97,16 @@ def test_the_answer_taken_out_of_a_documented_body_is_the_same_answer(result):
         assert hook.check_result(hook.answer_in(normalised)) == normalised, hook_name
 
 
-@FAST_EXAMPLES
 @given(body=st.fixed_dictionaries({"user": users | json_values}, optional={"context": json_values}))
 def test_registration_body_becomes_a_registration_or_a_400_naming_the_field(body):
     assert refused_field(from_accept_body, body, "client@clients") != ""
 
 
-@FAST_EXAMPLES
 @given(body=st.fixed_dictionaries({"data": json_values}) | json_values)
 def test_custom_data_put_body_is_data_or_a_400_naming_the_field(body):
     assert refused_field(parse_put_body, json.dumps(body).encode()) != ""
 
 
-@FAST_EXAMPLES
 @given(value=st.text(max_size=30) | st.integers().map(str) | st.none())
 def test_if_match_is_a_version_or_a_400_naming_the_header(value):
     field = refused_field(parse_if_match, value)

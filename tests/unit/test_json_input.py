@@ -12,7 +12,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dahooks import json_input
@@ -64,21 +64,18 @@ def assert_read_alike(text: str) -> None:
     assert outcome(loads_from_bytes, text) == expected
 
 
-@settings(max_examples=400, deadline=None)
 @given(VALUES, st.booleans(), st.sampled_from([(",", ":"), (", ", ": ")]))
 def test_any_json_text_is_read_as_the_standard_parser_reads_it(value: Any, ascii_only: bool, separators: Any) -> None:
     # ensure_ascii writes every non-ASCII letter, and every lone surrogate, as a \u escape.
     assert_read_alike(json.dumps(value, ensure_ascii=ascii_only, separators=separators))
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(NUMBER_TEXTS, min_size=1, max_size=4))
 def test_numbers_are_read_as_the_standard_parser_reads_them(numbers: list[str]) -> None:
     assert_read_alike("[" + ",".join(numbers) + "]")
     assert_read_alike('{"n": ' + numbers[0] + "}")
 
 
-@settings(max_examples=300, deadline=None)
 @given(JSONISH_TEXTS)
 def test_text_that_is_not_json_is_refused_as_the_standard_parser_refuses_it(text: str) -> None:
     assert_read_alike(text)

@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dahooks.json_output import Compact, compact, compact_finite
@@ -32,13 +32,11 @@ def standard(value: Any, **options: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, **options)
 
 
-@settings(max_examples=300, deadline=None)
 @given(VALUES)
 def test_compact_text_is_json_dumps_text(value: Any) -> None:
     assert compact.dumps(value) == standard(value)
 
 
-@settings(max_examples=200, deadline=None)
 @given(VALUES)
 def test_finite_text_is_json_dumps_text_or_the_same_refusal(value: Any) -> None:
     try:

@@ -23,7 +23,7 @@ import pytest
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter, clear_context_keys
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dahooks import logs
@@ -237,7 +237,6 @@ EXTRA_NAMES = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).fi
 )
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     message=st.one_of(st.text(max_size=40), VALUES.map(json.dumps), VALUES),
     extra=st.dictionaries(EXTRA_NAMES, VALUES, max_size=4),
@@ -369,7 +368,6 @@ FINITE_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(FINITE_VALUES)
 def test_orjson_text_holds_what_the_standard_text_holds(value: Any) -> None:
     assert json.loads(logs._dumps(value)) == json.loads(logs._standard_dumps(value))
@@ -442,7 +440,6 @@ def test_a_line_without_a_record_is_powertools_record(message: str, extra: dict[
     assert_same_text(*formatters(), message, extra, CREATED_NS)
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     message=st.text(max_size=40),
     extra=st.dictionaries(EXTRA_NAMES, VALUES, max_size=4),

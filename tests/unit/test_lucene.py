@@ -114,7 +114,7 @@ def test_the_text_reads_back_as_the_same_tree(text: str) -> None:
     assert parse(to_lucene(query)) == query
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_searches)
 def test_any_search_is_refused_or_keeps_the_filter_as_a_conjunct(search: str) -> None:
     try:

@@ -235,7 +235,7 @@ def powertools_lines(runs: list[tuple[str, tuple[str, ...], float | None]], requ
     return documents
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(runs=_RUNS, request_id=st.text(max_size=12))
 def test_the_lines_of_any_runs_are_what_powertools_serializes(monkeypatch, runs, request_id):
     # The fixed text of a line is kept per count: a line made from it must be the one made afresh.

@@ -42,7 +42,7 @@ RULES = PushdownRules(
 )
 FILTER = 'app_metadata.department:"Finance"'
 SEMANTICS = SearchSemantics()
-PROPERTY_EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_EXAMPLES = settings(suppress_health_check=[HealthCheck.too_slow])
 
 NAMES = [
     "Kelly Smith",

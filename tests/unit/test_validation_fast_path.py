@@ -10,15 +10,13 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dahooks.exceptions import InvalidRequestError
 from dahooks.validation import _plainly_valid_write, check_write_fields, validate_write
 from local.paths import EVENTS
 from tests.hostile_fixtures.strategies import json_values
-
-EXAMPLES = settings(max_examples=300, deadline=None)
 
 
 def verdict(check: Any, body: Any) -> tuple[str, str] | None:
@@ -55,7 +53,6 @@ CHECKED = [
 ]
 
 
-@EXAMPLES
 @given(
     method=st.sampled_from(["create", "update"]),
     path=st.sampled_from(CHECKED),
