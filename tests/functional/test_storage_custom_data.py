@@ -210,16 +210,18 @@ def test_data_that_is_not_a_json_object_is_refused_before_anything_is_written(ta
     assert storage.snapshot().version == 0
 
 
-def test_eight_processes_of_fifty_updates_each_end_at_exactly_four_hundred(table):
+def test_eight_processes_of_twenty_five_updates_each_end_at_exactly_two_hundred(table):
     # Eight processes of their own, each with its own client: forked from a fork server that has
     # imported the harness once (a fresh interpreter importing it, eight times over, was most of
     # this test's CPU), never from this process with its threads. A forked process has the fork
-    # server's environment, not this test's: it is handed over.
+    # server's environment, not this test's: it is handed over. Eight writers started at once
+    # conflict on nearly every update whatever their number: 25 each prove it as 50 did, at half the
+    # CPU (each conflict is a read and a refused write in DynamoDB Local).
     processes = multiprocessing.get_context("forkserver")
     processes.set_forkserver_preload(["boto3", "local.testing", "dahooks.storage"])
     start = processes.Event()
     environment = dict(os.environ)
-    workers = [processes.Process(target=increment_counter, args=(50, start, environment)) for _ in range(8)]
+    workers = [processes.Process(target=increment_counter, args=(25, start, environment)) for _ in range(8)]
     for worker in workers:
         worker.start()
     start.set()
@@ -228,9 +230,9 @@ def test_eight_processes_of_fifty_updates_each_end_at_exactly_four_hundred(table
 
     assert [worker.exitcode for worker in workers] == [0] * 8
     current = Storage(table).snapshot()
-    assert current.data == {"counter": 400}
-    assert current.version == 400
-    assert [entry["version"] for entry in Storage(table).history()] == list(range(400, 350, -1))
+    assert current.data == {"counter": 200}
+    assert current.version == 200
+    assert [entry["version"] for entry in Storage(table).history()] == list(range(200, 150, -1))
 
 
 def test_the_store_is_built_lazily_from_the_environment(table, monkeypatch):
