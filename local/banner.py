@@ -110,11 +110,16 @@ def print_banner(
     client: MachineClient,
     cognito: LocalPool | None = None,
     dashboard: bool = False,
+    table_prefix: str | None = None,
 ) -> None:
     """The endpoints, the token file, the machine client, and per route: method, path, function,
-    scopes, and its curl line; with a user pool, how to call the users API as a dashboard user."""
+    scopes, and its curl line; with a user pool, how to call the users API as a dashboard user.
+    `table_prefix`: the stack uses a DynamoDB Local already running, its tables named with it."""
     print(f"\nLocal API on {url} (template {display(template)})")
-    print(f"DynamoDB Local {dynamodb} (data in {display(state_dir / 'dynamodb')})")
+    if table_prefix is None:
+        print(f"DynamoDB Local {dynamodb} (data in {display(state_dir / 'dynamodb')})")
+    else:
+        print(f"DynamoDB Local {dynamodb} (already running; this stack's tables start with {table_prefix!r})")
     print(f"moto {moto} (SQS, SSM, Secrets Manager)")
     if cognito is not None:
         print(f"Cognito {cognito.endpoint}, user pool {cognito.pool_id} (kept in {display(state_dir / 'cognito')})")

@@ -48,10 +48,13 @@ def _of_type(template: Template, kind: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def create_resources(template: Template, dynamodb_endpoint: str, moto_endpoint: str, state_dir: Path) -> dict[str, Any]:
-    """Create what is missing; return {Ref name or "Name.Attribute": local value}."""
+def create_resources(
+    template: Template, dynamodb_endpoint: str, moto_endpoint: str, state_dir: Path, table_prefix: str = ""
+) -> dict[str, Any]:
+    """Create what is missing; return {Ref name or "Name.Attribute": local value}. `table_prefix`
+    starts the tables' names (a stack sharing its DynamoDB Local with others)."""
     values: dict[str, Any] = {}
-    for logical_id, table in create_tables(template, dynamodb_endpoint).items():
+    for logical_id, table in create_tables(template, dynamodb_endpoint, table_prefix).items():
         values[logical_id] = table
         values[f"{logical_id}.Arn"] = f"arn:aws:dynamodb:{aws.REGION}:{aws.ACCOUNT}:table/{table}"
     values.update(_create_queues(template, moto_endpoint, values))

@@ -1,10 +1,11 @@
 """`make run`: the whole API of template.yaml on http://127.0.0.1:3000, without Docker.
 
 One foreground process tree, started in order and stopped in reverse: DynamoDB Local (data under
-`.local/dynamodb`, kept across restarts), moto's server (SQS, SSM, Secrets Manager) and, for a
-template with a user pool, the Cognito emulator (these three launched side by side), the template's
-resources created where missing, one warm worker per function (`--warm-containers LAZY`: each
-at its function's first request), the SQS event sources, and the
+`.local/dynamodb`, kept across restarts; `--dynamodb-endpoint` uses one already running instead,
+with `--table-prefix` naming this stack's tables apart from others'), moto's server (SQS, SSM,
+Secrets Manager) and, for a template with a user pool, the Cognito emulator (these launched side by
+side), the template's resources created where missing, one warm worker per function
+(`--warm-containers LAZY`: each at its function's first request), the SQS event sources, and the
 gateway (with the local issuer's token endpoint, `POST /oauth/token`, for the development machine
 client whose secret it keeps in `.local/machine-client.json`). Once serving it writes a machine
 token with every scope of the template to `.local/dev-token` and prints where everything is
@@ -26,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import aws
 from .access_log import ACCESS_LOG_FILE, AccessLog
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from .dashboard_site import DashboardSite
+    from .processes import ServerProcess
 
 DEFAULT_PORT = 3000
 USER_POOL_PARAMETER = "UserPoolId"
@@ -104,7 +107,9 @@ class Stack:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.state_dir: Path = args.state_dir.resolve()
-        self.dynamodb = DynamoDBLocal(self.state_dir / "dynamodb")
+        # DynamoDB Local of its own (its data in the state directory), unless given one already running.
+        self.dynamodb = None if args.dynamodb_endpoint else DynamoDBLocal(self.state_dir / "dynamodb")
+        self.dynamodb_endpoint: str = args.dynamodb_endpoint or ""
         self.moto = MotoServer(log_path=self.state_dir / "logs" / "moto.log")
         # The user pool, for a template that manages one (its UserPoolId parameter), kept across restarts.
         self.cognito = CognitoEmulator(
@@ -138,19 +143,24 @@ class Stack:
         }
         template = Template(self.args.template, values=values)
         has_directory = USER_POOL_PARAMETER in template.document.get("Parameters", {})
-        servers = [self.dynamodb, self.moto, *([self.cognito] if has_directory else [])]
+        servers: dict[str, ServerProcess] = {"moto": self.moto}
+        if self.dynamodb is not None:
+            servers["dynamodb"] = self.dynamodb
         if has_directory:
             demo_directory_seed(self.state_dir)
-        for server in servers:
+            servers["cognito"] = self.cognito
+        for server in servers.values():
             server.launch()
-        dynamodb_endpoint, moto_endpoint, *directory = [server.wait_ready() for server in servers]
-        cognito_endpoint = None
-        if directory:
-            cognito_endpoint = directory[0]
+        endpoints = {name: server.wait_ready() for name, server in servers.items()}
+        dynamodb_endpoint = self.dynamodb_endpoint = endpoints.get("dynamodb", self.dynamodb_endpoint)
+        moto_endpoint, cognito_endpoint = endpoints["moto"], endpoints.get("cognito")
+        if cognito_endpoint is not None:
             pool = self.pool_of_users = demo_pool(cognito_endpoint)
             announce(pool, self.state_dir)
             values.update({USER_POOL_PARAMETER: pool.pool_id, DASHBOARD_CLIENT: pool.client_id})
-        values.update(create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir))
+        values.update(
+            create_resources(template, dynamodb_endpoint, moto_endpoint, self.state_dir, self.args.table_prefix)
+        )
         self.values = values
         self.aws_environment = aws.environment(dynamodb=dynamodb_endpoint, moto=moto_endpoint, cognito=cognito_endpoint)
         return Template(self.args.template, values=values)
@@ -230,19 +240,20 @@ class Stack:
             token_file,
             template=self.args.template,
             state_dir=self.state_dir,
-            dynamodb=self.dynamodb.endpoint,
+            dynamodb=self.dynamodb_endpoint,
             moto=self.moto.endpoint or "",
             cognito=self.pool_of_users,
             client=self.client,
             dashboard=self.gateway is not None and self.gateway.site is not None,
+            table_prefix=self.args.table_prefix if self.dynamodb is None else None,
         )
 
     def _write_ready_file(self, url: str, token_file: Path) -> None:
         ready = {
             "url": url,
             "pid": os.getpid(),
-            "dynamodb": self.dynamodb.endpoint,
-            "dynamodb_pid": self.dynamodb.pid,
+            "dynamodb": self.dynamodb_endpoint,
+            "dynamodb_pid": self.dynamodb.pid if self.dynamodb is not None else None,
             "moto": self.moto.endpoint,
             "token_file": str(token_file),
             "token_url": f"{url}{TOKEN_PATH}",
@@ -270,7 +281,8 @@ class Stack:
         (self.state_dir / RUNNING_POOL_FILE).unlink(missing_ok=True)
         self.cognito.stop()
         self.moto.stop()
-        self.dynamodb.stop()
+        if self.dynamodb is not None:
+            self.dynamodb.stop()
         self.ready_file.unlink(missing_ok=True)
 
 
@@ -307,6 +319,14 @@ def _parameter(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _loopback_url(text: str) -> str:
+    """`text` if it is an http URL of this machine: the stack never sends its data elsewhere."""
+    parts = urlsplit(text)
+    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost") or not parts.port:
+        raise argparse.ArgumentTypeError(f"expected http://127.0.0.1:<port>, not {text!r}")
+    return text.rstrip("/")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="the local stack of template.yaml (make run)")
     parser.add_argument("--template", type=Path, default=TEMPLATE)
@@ -329,6 +349,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="as sam local's: a worker per function at start (EAGER), or at its first request (LAZY)",
     )
     parser.add_argument("--ready-file", type=Path, help="write the endpoints as JSON here once serving")
+    parser.add_argument(
+        "--dynamodb-endpoint",
+        type=_loopback_url,
+        help="a DynamoDB Local already running on this machine, rather than one of the stack's own",
+    )
+    parser.add_argument(
+        "--table-prefix", default="", help="start the tables' names with this (stacks sharing a DynamoDB Local)"
+    )
     parser.add_argument(
         "--parameter-overrides",
         nargs="*",

@@ -9,7 +9,8 @@ drive this project locally, and the one place they import it from.
   `increment_counter` (a container racing others from a process of its own).
 - The local stack: `start_stack` starts `make run`'s process tree and returns a `RunningStack`, the
   HTTP client for it; `descendants_of` lists a process tree; `eventually` waits for what another
-  process does.
+  process does. `SharedDynamoDBLocal` is one DynamoDB Local for a whole test run, which the stacks
+  and test processes share, each with tables of its own (`table_prefix`).
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
   and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`,
   and `local_dynamodb`, `local_moto`, `local_aws_services` (the servers for this process: the
@@ -40,6 +41,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import hashlib
 import http.client
 import json
 import os
@@ -376,14 +378,20 @@ def seed_registration_secret(state_dir: Path, slack_url: str) -> None:
     (state_dir / "secrets.json").write_text(json.dumps({"RegistrationSecret": {"SLACK_HOOK": slack_url}}))
 
 
-def start_stack(template: Path, state_dir: Path, *extra: str, warm_containers: str = "EAGER") -> RunningStack:
+def start_stack(
+    template: Path, state_dir: Path, *extra: str, warm_containers: str = "EAGER", dynamodb_endpoint: str | None = None
+) -> RunningStack:
     """Start `make run`'s stack for `template` on a free port, and wait until it is serving.
 
     Its console goes to `<state_dir>/stack.out`; `extra` are further arguments of `python -m local.stack`.
     `warm_containers="LAZY"` starts a function's worker at its first request rather than all at start,
     for tests that call few of the stack's functions and set no time budget a cold start could spend.
+    `dynamodb_endpoint`: a DynamoDB Local already running (a `SharedDynamoDBLocal`'s) rather than one
+    of the stack's own, its tables named after the state directory.
     """
     state_dir.mkdir(parents=True, exist_ok=True)
+    if dynamodb_endpoint is not None:
+        extra = (*extra, "--dynamodb-endpoint", dynamodb_endpoint, "--table-prefix", table_prefix(str(state_dir)))
     ready_file = state_dir / "ready.json"
     ready_file.unlink(missing_ok=True)
     log = (state_dir / "stack.out").open("ab")
@@ -643,20 +651,85 @@ def sqs_event(
 
 
 @contextlib.contextmanager
-def local_dynamodb() -> Iterator[str]:
-    """DynamoDB Local started for this process, the template's tables created and os.environ
-    pointed at it, TABLE_NAME included (restored after): its endpoint."""
+def local_dynamodb(endpoint: str | None = None, name_prefix: str = "") -> Iterator[str]:
+    """The template's tables on DynamoDB Local, their names after `name_prefix`, and os.environ
+    pointed at them, TABLE_NAME included (restored after): the endpoint. On the DynamoDB Local at
+    `endpoint` (a `SharedDynamoDBLocal`'s), else on one started for this process for the time of the block."""
     from .dynamodb_local import DynamoDBLocal, create_tables
     from .environment import Environment
 
-    environment = Environment()
-    with DynamoDBLocal() as server:
-        tables = create_tables(Template(), server.endpoint)
-        environment.set({**aws.environment(dynamodb=server.endpoint), "TABLE_NAME": tables["Table"]})
+    with contextlib.ExitStack() as started:
+        if endpoint is None:
+            endpoint = started.enter_context(DynamoDBLocal()).endpoint
+        tables = create_tables(Template(), endpoint, name_prefix)
+        environment = Environment()
+        environment.set({**aws.environment(dynamodb=endpoint), "TABLE_NAME": tables["Table"]})
         try:
-            yield server.endpoint
+            yield endpoint
         finally:
             environment.restore()
+
+
+def table_prefix(owner: str) -> str:
+    """A prefix of table names of `owner`'s own (an xdist worker's id, a stack's state directory),
+    for the tables it creates on a shared DynamoDB Local: the owner's last name, readable in a
+    ListTables, and a hash of the whole, unique (every xdist worker has a `local-stack0`)."""
+    readable = "".join(char for char in Path(owner).name if char.isalnum() or char in "_.-")[:24]
+    return f"{readable}-{hashlib.sha256(owner.encode()).hexdigest()[:8]}-"
+
+
+class SharedDynamoDBLocal:
+    """One DynamoDB Local for a whole test run, shared by its test processes and stacks, each naming
+    its tables with a prefix of its own (`table_prefix`), as CloudFormation names a table after its
+    stack. A Java start, and the compilation of the request path that follows it, were three
+    CPU-seconds, paid a dozen times a run.
+
+    The process that owns it (pytest-xdist's controller) `launch`es it and carries on; the endpoint
+    appears in `endpoint_file` once DynamoDB Local is ready, or the reason it did not start, for any
+    process to read with `shared_dynamodb_endpoint`. `stop` ends it."""
+
+    def __init__(self, endpoint_file: Path) -> None:
+        from .dynamodb_local import DynamoDBLocal
+
+        self.endpoint_file = endpoint_file
+        self._server = DynamoDBLocal()
+        self._ready: threading.Thread | None = None
+
+    def launch(self) -> None:
+        self._server.launch()
+        self._ready = threading.Thread(target=self._publish, name="shared-dynamodb-local", daemon=True)
+        self._ready.start()
+
+    def _publish(self) -> None:
+        try:
+            text = self._server.wait_ready()
+        except Exception as problem:  # noqa: BLE001 - whatever it was, the readers report it
+            text = f"{SHARED_DYNAMODB_FAILED}{problem}"
+        partial = self.endpoint_file.with_name(f"{self.endpoint_file.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self.endpoint_file)
+
+    def stop(self) -> None:
+        if self._ready is not None:
+            self._ready.join(STOP_GRACE_S)
+        self._server.stop()
+
+
+SHARED_DYNAMODB_FAILED = "not started: "
+
+
+def shared_dynamodb_endpoint(endpoint_file: Path, timeout: float = 60.0) -> str:
+    """The endpoint a `SharedDynamoDBLocal` wrote to `endpoint_file`, waiting for it up to `timeout`
+    seconds; a RuntimeError saying why when it did not start."""
+    deadline = time.monotonic() + timeout
+    while not endpoint_file.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the shared DynamoDB Local wrote no endpoint to {endpoint_file} in {timeout:.0f} s")
+        time.sleep(0.05)
+    text = endpoint_file.read_text(encoding="utf-8")
+    if text.startswith(SHARED_DYNAMODB_FAILED):
+        raise RuntimeError(f"the shared DynamoDB Local did not start: {text[len(SHARED_DYNAMODB_FAILED) :]}")
+    return text
 
 
 @contextlib.contextmanager

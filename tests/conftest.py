@@ -22,8 +22,9 @@ from hypothesis import settings
 
 from local import aws
 from local.environment import temporary_environment
+from local.paths import ROOT
 from local.template import Template
-from local.testing import WarmFunctions
+from local.testing import SharedDynamoDBLocal, WarmFunctions, shared_dynamodb_endpoint
 
 Invoke = Callable[..., tuple[int, Any]]
 
@@ -35,6 +36,8 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile("standard")
 E2E = "tests/e2e"
 WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worker's workerinput
+SHARED_DYNAMODB = "shared_dynamodb_file"  # the key of the shared DynamoDB Local's endpoint file, likewise
+UNIT_TIER = ROOT / "tests" / "unit"
 
 
 # ------------------------------------------------------------------ spreading the tests over xdist's workers
@@ -100,9 +103,21 @@ def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
         config.stash[_UNITS_DIR] = Path(tempfile.mkdtemp(prefix="pytest-work-units-"))
+        if config.getoption("numprocesses", None) and not _only_unit_tests(config):
+            # The workers' DynamoDB Local, starting while they start and collect.
+            shared = config.stash[_SHARED_DYNAMODB] = SharedDynamoDBLocal(config.stash[_UNITS_DIR] / "dynamodb")
+            shared.launch()
+
+
+def _only_unit_tests(config: pytest.Config) -> bool:
+    """True when every path the run was given lies in tests/unit, which needs no DynamoDB Local."""
+    paths = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
+    return bool(paths) and all(path.is_relative_to(UNIT_TIER) for path in paths)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SHARED_DYNAMODB in config.stash:
+        config.stash[_SHARED_DYNAMODB].stop()
     if _UNITS_DIR in config.stash:
         shutil.rmtree(config.stash[_UNITS_DIR], ignore_errors=True)
 
@@ -110,6 +125,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     node.workerinput[WORK_UNITS] = str(node.config.stash[_UNITS_DIR] / "units.json")
+    if _SHARED_DYNAMODB in node.config.stash:
+        node.workerinput[SHARED_DYNAMODB] = str(node.config.stash[_SHARED_DYNAMODB].endpoint_file)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -153,6 +170,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 _UNITS_DIR = pytest.StashKey[Path]()
+_SHARED_DYNAMODB = pytest.StashKey[SharedDynamoDBLocal]()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -161,6 +179,20 @@ def local_aws_account() -> Iterator[None]:
     holds, no test (nor a process it starts) can reach a real AWS account or look for one."""
     with temporary_environment(aws.environment()):
         yield
+
+
+@pytest.fixture(scope="session")
+def shared_dynamodb(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The endpoint of the run's DynamoDB Local, which the functional tests and the e2e stacks share
+    (each with tables of its own): under xdist the controller's, else one of this process's own."""
+    endpoint_file = getattr(request.config, "workerinput", {}).get(SHARED_DYNAMODB)
+    if endpoint_file:
+        yield shared_dynamodb_endpoint(Path(endpoint_file))
+        return
+    from local.dynamodb_local import DynamoDBLocal
+
+    with DynamoDBLocal() as server:
+        yield server.endpoint
 
 
 @pytest.fixture(scope="session")

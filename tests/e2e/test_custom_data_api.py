@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from local import aws
+from local.testing import table_prefix
+
 
 def test_each_route_answers_with_its_scope_through_the_local_stack(local_stack):
     writer = local_stack.token("custom-data:write", sub="auth0|ian")
@@ -44,3 +47,19 @@ def test_no_token_is_401_through_the_local_stack(local_stack):
     response = local_stack.request("GET", "/custom-data")
 
     assert (response.status, response.json()) == (401, {"message": "Unauthorized"})
+
+
+def test_the_stack_keeps_custom_data_in_a_table_of_its_own_on_the_runs_dynamodb_local(local_stack, shared_dynamodb):
+    # GIVEN the stack started on the run's DynamoDB Local rather than one of its own
+    assert local_stack.ready["dynamodb"] == shared_dynamodb
+    assert local_stack.ready["dynamodb_pid"] is None
+    table = local_stack.ready["values"]["Table"]
+    assert table == f"{table_prefix(str(local_stack.state_dir))}Table"
+
+    # WHEN its custom data is read through the gateway
+    read = local_stack.request("GET", "/custom-data", token=local_stack.token("custom-data:read")).json()
+
+    # THEN it is what that table holds
+    assert table in aws.client("dynamodb", shared_dynamodb).list_tables()["TableNames"]
+    snapshot = local_stack.storage().snapshot()
+    assert (snapshot.version, snapshot.data) == (read["version"], read["data"])

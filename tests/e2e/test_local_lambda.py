@@ -177,7 +177,9 @@ def test_the_environment_resolves_refs_to_local_resources_and_hides_real_credent
 ) -> None:
     answer = lambda_stack.request("POST", "/act/echo", {}, token=writer).json()
     environ = answer["environ"]
-    assert environ["TABLE_NAME"] == "Table"
+    # The table's local name: its logical id, after the prefix of this stack's tables on the shared DynamoDB Local.
+    assert environ["TABLE_NAME"] == lambda_stack.ready["values"]["Table"]
+    assert environ["TABLE_NAME"].endswith("-Table")
     assert environ["QUEUE_URL"].startswith(lambda_stack.ready["moto"])
     assert environ["QUEUE_ARN"].endswith(":Queue")
     assert environ["SECRET_ID"].startswith("arn:aws:secretsmanager:")
@@ -200,7 +202,7 @@ def test_functions_reach_the_local_queue_secret_and_table_with_no_code_branch(
     assert int(answer["redrive"]["maxReceiveCount"]) == 3
     seeded = json.loads((Path(__file__).parent.parent / "local_fixtures" / "secrets.json").read_text())
     assert answer["secret"] == seeded["local-tests/secret"]  # from the state directory's secrets.json
-    assert "Table" in answer["tables"]
+    assert lambda_stack.ready["values"]["Table"] in answer["tables"]
 
 
 def test_each_function_logs_to_its_own_file_with_lambdas_request_lines(lambda_stack: RunningStack, reader: str) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from local.paths import ROOT
-from local.testing import RunningStack, start_stack
+from local.testing import RunningStack, start_stack, table_prefix
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -76,14 +76,15 @@ REQUEST = {
 
 
 @pytest.fixture(scope="module")
-def copied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, RunningStack]]:
+def copied(tmp_path_factory: pytest.TempPathFactory, shared_dynamodb: str) -> Iterator[tuple[Path, RunningStack]]:
     root = tmp_path_factory.mktemp("reload")
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "functions" / "access", root / "access", ignore=ignore)
     shutil.copytree(ROOT / "layers" / "runtime", root / "runtime", ignore=ignore)
     (root / "runtime" / "reload_marker.py").write_text('MESSAGE = "first"\n')
     (root / "template.yaml").write_text(TEMPLATE.format())
-    stack = start_stack(root / "template.yaml", root / "state")  # not --quiet: the console is checked too
+    # Not --quiet: the console is checked too.
+    stack = start_stack(root / "template.yaml", root / "state", dynamodb_endpoint=shared_dynamodb)
     yield root, stack
     stack.stop()
 
@@ -134,6 +135,16 @@ def test_a_hook_saved_with_a_syntax_error_fails_until_it_is_fixed(copied: tuple[
     (root / "access" / "hook.py").write_text(FIXED_HOOK)
     status, body = _access(stack)
     assert (status, body["message"]) == (403, "fixed")
+
+
+def test_the_console_names_the_dynamodb_local_the_stack_was_given(copied: tuple[Path, RunningStack]) -> None:
+    root, stack = copied
+    console = (root / "state" / "stack.out").read_text()
+    prefix = table_prefix(str(root / "state"))
+    assert (
+        f"DynamoDB Local {stack.ready['dynamodb']} (already running; this stack's tables start with '{prefix}')"
+        in console
+    )
 
 
 def test_the_printed_curl_lines_work_as_printed(copied: tuple[Path, RunningStack]) -> None:

@@ -1,6 +1,6 @@
-"""The real components the functional tests run against, each started once per session (per xdist
-worker): DynamoDB Local with template.yaml's tables, and moto's server for SQS, Secrets Manager
-and SSM (and for the directory tests' Cognito user pools).
+"""The real components the functional tests run against, each set up once per session (per xdist
+worker): template.yaml's tables, on the run's DynamoDB Local (`shared_dynamodb`), and moto's server
+for SQS, Secrets Manager and SSM (and for the directory tests' Cognito user pools).
 
 Their fixtures point boto3 at them through the environment (endpoints, dummy credentials), so the
 functions run exactly as deployed, without a test-only branch, and a process a test starts (the
@@ -18,17 +18,34 @@ import pytest
 
 from local import aws
 from local.environment import Environment
-from local.testing import RegistrationStack, SlackReceiver, UserPool, demo_user_pool, local_dynamodb, local_moto
+from local.template import Template
+from local.testing import (
+    RegistrationStack,
+    SlackReceiver,
+    UserPool,
+    WarmFunctions,
+    demo_user_pool,
+    local_dynamodb,
+    local_moto,
+    table_prefix,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
 @pytest.fixture(scope="session")
-def dynamodb_endpoint() -> Iterator[str]:
-    """The endpoint of the session's DynamoDB Local, with the template's tables created."""
-    with local_dynamodb() as endpoint:
+def dynamodb_endpoint(shared_dynamodb: str, worker_id: str) -> Iterator[str]:
+    """The endpoint of the run's DynamoDB Local, with the template's tables created for this worker."""
+    with local_dynamodb(shared_dynamodb, table_prefix(f"functional-{worker_id}")) as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="session")
+def warm_functions(dynamodb_endpoint: str) -> WarmFunctions:
+    """The template's handlers, as the root conftest's, with `!Ref Table` this worker's table: a
+    handler's environment is put into os.environ when it is loaded, TABLE_NAME included."""
+    return WarmFunctions(Template(values={"Table": os.environ["TABLE_NAME"]}))
 
 
 @pytest.fixture

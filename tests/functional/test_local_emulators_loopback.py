@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import os
 import re
 import socket
 import subprocess
@@ -37,7 +38,7 @@ def emulator(request: pytest.FixtureRequest) -> tuple[str, str]:
 def an_sdk_call_works(name: str, endpoint: str) -> bool:
     """One harmless call through boto3, as the stack's code makes them."""
     if name == "dynamodb":
-        return "Table" in aws.client("dynamodb", endpoint).list_tables()["TableNames"]
+        return os.environ["TABLE_NAME"] in aws.client("dynamodb", endpoint).list_tables()["TableNames"]
     if name == "moto":
         return aws.client("sqs", endpoint).list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
     return bool(aws.client("cognito-idp", endpoint).list_user_pools(MaxResults=10)["UserPools"])

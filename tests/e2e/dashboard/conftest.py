@@ -43,10 +43,16 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def dashboard_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+def dashboard_stack(tmp_path_factory: pytest.TempPathFactory, shared_dynamodb: str) -> Iterator[RunningStack]:
     """template.yaml's API and the dashboard's pages, served as `make run` serves them; the workers
     of the few functions the dashboard calls started at its first call of each."""
-    stack = start_stack(TEMPLATE, tmp_path_factory.mktemp("dashboard-stack"), "--quiet", warm_containers="LAZY")
+    stack = start_stack(
+        TEMPLATE,
+        tmp_path_factory.mktemp("dashboard-stack"),
+        "--quiet",
+        warm_containers="LAZY",
+        dynamodb_endpoint=shared_dynamodb,
+    )
     yield stack
     stack.stop()
 

@@ -1,0 +1,72 @@
+"""One DynamoDB Local shared by a test run's processes and stacks: how a process finds it, how the
+tables of each are named apart, and which endpoints a stack accepts as one already running."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from local.stack import parse_args
+from local.testing import SHARED_DYNAMODB_FAILED, shared_dynamodb_endpoint, table_prefix
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_a_reader_gets_the_endpoint_once_it_is_published(tmp_path: Path) -> None:
+    endpoint_file = tmp_path / "dynamodb"
+    threading.Timer(0.2, lambda: endpoint_file.write_text("http://127.0.0.1:41234")).start()
+
+    assert shared_dynamodb_endpoint(endpoint_file, timeout=10) == "http://127.0.0.1:41234"
+
+
+def test_a_reader_is_told_why_it_did_not_start(tmp_path: Path) -> None:
+    endpoint_file = tmp_path / "dynamodb"
+    endpoint_file.write_text(f"{SHARED_DYNAMODB_FAILED}Java 17 or newer is needed to run DynamoDB Local")
+
+    with pytest.raises(RuntimeError, match="did not start: Java 17 or newer is needed"):
+        shared_dynamodb_endpoint(endpoint_file)
+
+
+def test_a_reader_gives_up_when_nothing_is_published(tmp_path: Path) -> None:
+    started = time.monotonic()
+
+    with pytest.raises(RuntimeError, match="wrote no endpoint"):
+        shared_dynamodb_endpoint(tmp_path / "dynamodb", timeout=0.2)
+
+    assert time.monotonic() - started < 5
+
+
+def test_each_owner_names_its_tables_apart_and_readably(tmp_path: Path) -> None:
+    # Every xdist worker has a state directory of the same name: the prefixes still differ.
+    first, second = (
+        table_prefix(str(tmp_path / "gw0" / "local-stack0")),
+        table_prefix(str(tmp_path / "gw1" / "local-stack0")),
+    )
+
+    assert first != second
+    assert first.startswith("local-stack0-")
+    assert table_prefix(str(tmp_path / "gw0" / "local-stack0")) == first  # the same owner, the same tables
+    assert all(char.isalnum() or char in "_.-" for char in first + table_prefix("a b/c:d*e"))
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:8000", "http://localhost:8000/"])
+def test_a_stack_takes_a_dynamodb_local_of_this_machine(endpoint: str) -> None:
+    args = parse_args(["--dynamodb-endpoint", endpoint, "--table-prefix", "mine-"])
+
+    assert args.dynamodb_endpoint == endpoint.rstrip("/")
+    assert args.table_prefix == "mine-"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://10.0.0.8:8000", "https://dynamodb.us-east-1.amazonaws.com", "http://127.0.0.1", "127.0.0.1:8000"],
+)
+def test_a_stack_refuses_a_dynamodb_endpoint_elsewhere(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--dynamodb-endpoint", endpoint])
+
+    assert "expected http://127.0.0.1:<port>" in capsys.readouterr().err
