@@ -9,10 +9,9 @@ repeats it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from . import aws
 from .paths import TEMPLATE
@@ -20,35 +19,42 @@ from .paths import TEMPLATE
 if TYPE_CHECKING:
     from pathlib import Path
 
-
-# libyaml's parser where PyYAML was built with it: the template's generated operations section (the
-# dashboard, the console's test events) makes it long enough for the pure-Python parser to take most of a second.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _CloudFormationLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """A YAML loader that reads `!Ref X` as `{"Ref": X}` and `!Sub s` as `{"Fn::Sub": s}`."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if tag_suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {name: value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+    import yaml
 
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    import yaml  # here, not at the top: a function's worker process imports this module for `Function` alone
+
     with path.open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(stream, Loader=_cloudformation_loader())  # noqa: S506 - a SafeLoader subclass
+
+
+@functools.cache
+def _cloudformation_loader() -> type[yaml.SafeLoader]:
+    """A YAML loader that reads `!Ref X` as `{"Ref": X}` and `!Sub s` as `{"Fn::Sub": s}`: libyaml's
+    parser where PyYAML was built with it (the template's generated operations section makes it long
+    enough for the pure-Python parser to take most of a second)."""
+    import yaml
+
+    def intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+        name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+            if tag_suffix == "GetAtt":
+                value = value.split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {name: value}
+
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class CloudFormationLoader(base):
+        """PyYAML's safe loader, with CloudFormation's short-form intrinsic functions."""
+
+    CloudFormationLoader.add_multi_constructor("!", intrinsic)
+    return CloudFormationLoader
 
 
 @dataclass(frozen=True)
