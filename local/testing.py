@@ -696,15 +696,24 @@ class SharedDynamoDBLocal:
         self._ready: threading.Thread | None = None
 
     def launch(self) -> None:
-        self._server.launch()
-        self._ready = threading.Thread(target=self._publish, name="shared-dynamodb-local", daemon=True)
+        """Start the Java process and return; a failure (no Java, say) is published, not raised: it
+        fails the tests that use DynamoDB Local, saying why, and no other."""
+        try:
+            self._server.launch()
+        except Exception as problem:  # noqa: BLE001 - whatever it was, the readers report it
+            self._publish(f"{SHARED_DYNAMODB_FAILED}{problem}")
+            return
+        self._ready = threading.Thread(target=self._wait_ready, name="shared-dynamodb-local", daemon=True)
         self._ready.start()
 
-    def _publish(self) -> None:
+    def _wait_ready(self) -> None:
         try:
             text = self._server.wait_ready()
-        except Exception as problem:  # noqa: BLE001 - whatever it was, the readers report it
+        except Exception as problem:  # noqa: BLE001 - as above
             text = f"{SHARED_DYNAMODB_FAILED}{problem}"
+        self._publish(text)
+
+    def _publish(self, text: str) -> None:
         partial = self.endpoint_file.with_name(f"{self.endpoint_file.name}.partial")
         partial.write_text(text, encoding="utf-8")
         partial.replace(self.endpoint_file)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from local import dynamodb_local
 from local.stack import parse_args
-from local.testing import SHARED_DYNAMODB_FAILED, shared_dynamodb_endpoint, table_prefix
+from local.testing import SHARED_DYNAMODB_FAILED, SharedDynamoDBLocal, shared_dynamodb_endpoint, table_prefix
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,6 +30,20 @@ def test_a_reader_is_told_why_it_did_not_start(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="did not start: Java 17 or newer is needed"):
         shared_dynamodb_endpoint(endpoint_file)
+
+
+def test_a_dynamodb_local_that_cannot_start_fails_its_readers_not_the_run(tmp_path: Path, monkeypatch) -> None:
+    # GIVEN no Java on this machine
+    monkeypatch.setattr(dynamodb_local, "ensure_installed", lambda: tmp_path)
+    monkeypatch.setattr(dynamodb_local.shutil, "which", lambda name: None)
+    shared = SharedDynamoDBLocal(tmp_path / "dynamodb")
+
+    shared.launch()  # WHEN the run's controller launches it: it does not raise
+
+    # THEN whoever needs it is told why
+    with pytest.raises(RuntimeError, match="did not start: Java 17 or newer is needed"):
+        shared_dynamodb_endpoint(tmp_path / "dynamodb", timeout=5)
+    shared.stop()
 
 
 def test_a_reader_gives_up_when_nothing_is_published(tmp_path: Path) -> None:
