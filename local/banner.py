@@ -119,7 +119,10 @@ def print_banner(
     if table_prefix is None:
         print(f"DynamoDB Local {dynamodb} (data in {display(state_dir / 'dynamodb')})")
     else:
-        print(f"DynamoDB Local {dynamodb} (already running; this stack's tables start with {table_prefix!r})")
+        tables = (
+            f"this stack's tables start with {table_prefix!r}" if table_prefix else "tables named as in the template"
+        )
+        print(f"DynamoDB Local {dynamodb} (already running; {tables})")
     print(f"moto {moto} (SQS, SSM, Secrets Manager)")
     if cognito is not None:
         print(f"Cognito {cognito.endpoint}, user pool {cognito.pool_id} (kept in {display(state_dir / 'cognito')})")

@@ -254,11 +254,11 @@ def _table_request(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-def create_tables(template: Template, endpoint: str, name_prefix: str = "") -> dict[str, str]:
+def create_tables(template: Template, endpoint: str, table_prefix: str = "") -> dict[str, str]:
     """Create every AWS::DynamoDB::Table of `template` that is missing; return {logical_id: table_name}.
 
     The local name is the logical id (what `!Ref Table` resolves to locally) unless the table sets
-    TableName, after `name_prefix`: several stacks or test processes sharing one DynamoDB Local
+    TableName, after `table_prefix`: several stacks or test processes sharing one DynamoDB Local
     each name theirs with a prefix of their own, as CloudFormation names a table after its stack.
     Keys, billing mode, indexes and TTL come from the template; point-in-time recovery and
     encryption have no local meaning and are left out.
@@ -270,7 +270,7 @@ def create_tables(template: Template, endpoint: str, name_prefix: str = "") -> d
         if resource.get("Type") != "AWS::DynamoDB::Table":
             continue
         properties = template.resolve(resource.get("Properties", {}))
-        name = name_prefix + str(properties.get("TableName") or logical_id)
+        name = table_prefix + str(properties.get("TableName") or logical_id)
         if name not in existing:
             client.create_table(**_table_request(name, properties))
             client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})

@@ -143,9 +143,8 @@ class Stack:
         }
         template = Template(self.args.template, values=values)
         has_directory = USER_POOL_PARAMETER in template.document.get("Parameters", {})
-        servers: dict[str, ServerProcess] = {"moto": self.moto}
-        if self.dynamodb is not None:
-            servers["dynamodb"] = self.dynamodb
+        servers: dict[str, ServerProcess] = {} if self.dynamodb is None else {"dynamodb": self.dynamodb}
+        servers["moto"] = self.moto
         if has_directory:
             demo_directory_seed(self.state_dir)
             servers["cognito"] = self.cognito
@@ -320,11 +319,18 @@ def _parameter(text: str) -> tuple[str, str]:
 
 
 def _loopback_url(text: str) -> str:
-    """`text` if it is an http URL of this machine: the stack never sends its data elsewhere."""
+    """`text` if it is http://127.0.0.1:<port>, where every local server listens: the stack never
+    sends its data to another machine."""
     parts = urlsplit(text)
-    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost") or not parts.port:
+    if parts.scheme != "http" or parts.hostname != "127.0.0.1" or not parts.port or parts.path not in ("", "/"):
         raise argparse.ArgumentTypeError(f"expected http://127.0.0.1:<port>, not {text!r}")
     return text.rstrip("/")
+
+
+def _table_prefix(text: str) -> str:
+    if any(not (char.isascii() and (char.isalnum() or char in "_.-")) for char in text):
+        raise argparse.ArgumentTypeError(f"a table name holds only A-Z, a-z, 0-9, '_', '.' and '-', not {text!r}")
+    return text
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -355,7 +361,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a DynamoDB Local already running on this machine, rather than one of the stack's own",
     )
     parser.add_argument(
-        "--table-prefix", default="", help="start the tables' names with this (stacks sharing a DynamoDB Local)"
+        "--table-prefix",
+        type=_table_prefix,
+        default="",
+        help="start the tables' names with this (with --dynamodb-endpoint: stacks sharing a DynamoDB Local)",
     )
     parser.add_argument(
         "--parameter-overrides",
@@ -365,7 +374,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="NAME=VALUE",
         help="template parameters, as `sam deploy --parameter-overrides` takes them",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.table_prefix and not args.dynamodb_endpoint:
+        parser.error(
+            "--table-prefix names a stack's tables on a DynamoDB Local it shares: give --dynamodb-endpoint too"
+        )
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

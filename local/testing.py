@@ -10,11 +10,12 @@ drive this project locally, and the one place they import it from.
 - The local stack: `start_stack` starts `make run`'s process tree and returns a `RunningStack`, the
   HTTP client for it; `descendants_of` lists a process tree; `eventually` waits for what another
   process does. `SharedDynamoDBLocal` is one DynamoDB Local for a whole test run, which the stacks
-  and test processes share, each with tables of its own (`table_prefix`).
+  and test processes share, each with tables of its own (`table_prefix_of`).
 - Post User Registration: `RegistrationStack` (a fresh queue, dead-letter queue and secret on moto,
   and the two functions' handlers bound to them), `SlackReceiver` (the stand-in for Slack), `sqs_event`,
-  and `local_dynamodb`, `local_moto`, `local_aws_services` (the servers for this process: the
-  functional tests' fixtures and the benchmarks).
+  and `local_dynamodb` (the template's tables on a DynamoDB Local, a shared one or one of this
+  process's own), `local_moto`, `local_aws_services` (the servers for this process): the functional
+  tests' fixtures and the benchmarks.
 - The users API: `UserPool` (the demo directory of a running stack, or of `demo_user_pool`'s own
   Cognito emulator: users' tokens as the pool issues them, users added and removed behind the API's
   back, the ground truth), `users_api` (its handler in process on such a pool, with injected faults),
@@ -391,7 +392,7 @@ def start_stack(
     """
     state_dir.mkdir(parents=True, exist_ok=True)
     if dynamodb_endpoint is not None:
-        extra = (*extra, "--dynamodb-endpoint", dynamodb_endpoint, "--table-prefix", table_prefix(str(state_dir)))
+        extra = (*extra, "--dynamodb-endpoint", dynamodb_endpoint, "--table-prefix", table_prefix_of(str(state_dir)))
     ready_file = state_dir / "ready.json"
     ready_file.unlink(missing_ok=True)
     log = (state_dir / "stack.out").open("ab")
@@ -651,8 +652,8 @@ def sqs_event(
 
 
 @contextlib.contextmanager
-def local_dynamodb(endpoint: str | None = None, name_prefix: str = "") -> Iterator[str]:
-    """The template's tables on DynamoDB Local, their names after `name_prefix`, and os.environ
+def local_dynamodb(endpoint: str | None = None, table_prefix: str = "") -> Iterator[str]:
+    """The template's tables on DynamoDB Local, their names after `table_prefix`, and os.environ
     pointed at them, TABLE_NAME included (restored after): the endpoint. On the DynamoDB Local at
     `endpoint` (a `SharedDynamoDBLocal`'s), else on one started for this process for the time of the block."""
     from .dynamodb_local import DynamoDBLocal, create_tables
@@ -661,7 +662,7 @@ def local_dynamodb(endpoint: str | None = None, name_prefix: str = "") -> Iterat
     with contextlib.ExitStack() as started:
         if endpoint is None:
             endpoint = started.enter_context(DynamoDBLocal()).endpoint
-        tables = create_tables(Template(), endpoint, name_prefix)
+        tables = create_tables(Template(), endpoint, table_prefix)
         environment = Environment()
         environment.set({**aws.environment(dynamodb=endpoint), "TABLE_NAME": tables["Table"]})
         try:
@@ -670,7 +671,7 @@ def local_dynamodb(endpoint: str | None = None, name_prefix: str = "") -> Iterat
             environment.restore()
 
 
-def table_prefix(owner: str) -> str:
+def table_prefix_of(owner: str) -> str:
     """A prefix of table names of `owner`'s own (an xdist worker's id, a stack's state directory),
     for the tables it creates on a shared DynamoDB Local: the owner's last name, readable in a
     ListTables, and a hash of the whole, unique (every xdist worker has a `local-stack0`)."""
@@ -678,9 +679,14 @@ def table_prefix(owner: str) -> str:
     return f"{readable}-{hashlib.sha256(owner.encode()).hexdigest()[:8]}-"
 
 
+SHARED_DYNAMODB_WORKERINPUT = "shared_dynamodb_file"  # the endpoint file's key in each xdist worker's workerinput
+SHARED_DYNAMODB_FAILED = "not started: "  # what the endpoint file holds, before the reason, when it did not start
+SHARED_DYNAMODB_STOP_S = 5.0
+
+
 class SharedDynamoDBLocal:
     """One DynamoDB Local for a whole test run, shared by its test processes and stacks, each naming
-    its tables with a prefix of its own (`table_prefix`), as CloudFormation names a table after its
+    its tables with a prefix of its own (`table_prefix_of`), as CloudFormation names a table after its
     stack. A Java start, and the compilation of the request path that follows it, were three
     CPU-seconds, paid a dozen times a run.
 
@@ -719,12 +725,10 @@ class SharedDynamoDBLocal:
         partial.replace(self.endpoint_file)
 
     def stop(self) -> None:
-        if self._ready is not None:
-            self._ready.join(STOP_GRACE_S)
+        """Stop DynamoDB Local, ready or not (a start still under way then publishes its failure)."""
         self._server.stop()
-
-
-SHARED_DYNAMODB_FAILED = "not started: "
+        if self._ready is not None:
+            self._ready.join(SHARED_DYNAMODB_STOP_S)
 
 
 def shared_dynamodb_endpoint(endpoint_file: Path, timeout: float = 60.0) -> str:

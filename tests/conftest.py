@@ -1,6 +1,7 @@
 """Fixtures for every tier. The tiers: tests/unit (this interpreter only: no process, no socket, no
-Java), tests/functional (DynamoDB Local, moto and subprocesses, started by tests/functional/conftest.py),
-tests/e2e (the local stack of `make run` over HTTP, started by tests/e2e/conftest.py).
+Java), tests/functional (DynamoDB Local, moto and subprocesses, set up by tests/functional/conftest.py),
+tests/e2e (the local stack of `make run` over HTTP, started by tests/e2e/conftest.py). One DynamoDB
+Local serves both of the latter (`shared_dynamodb`, below).
 
 The reusable pieces live in local/testing.py; the fixtures here and in each tier's conftest.py call
 into it.
@@ -24,7 +25,7 @@ from local import aws
 from local.environment import temporary_environment
 from local.paths import ROOT
 from local.template import Template
-from local.testing import SharedDynamoDBLocal, WarmFunctions, shared_dynamodb_endpoint
+from local.testing import SHARED_DYNAMODB_WORKERINPUT, SharedDynamoDBLocal, WarmFunctions, shared_dynamodb_endpoint
 
 Invoke = Callable[..., tuple[int, Any]]
 
@@ -36,7 +37,6 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile("standard")
 E2E = "tests/e2e"
 WORK_UNITS = "work_units_file"  # the key of the file's path in each xdist worker's workerinput
-SHARED_DYNAMODB = "shared_dynamodb_file"  # the key of the shared DynamoDB Local's endpoint file, likewise
 UNIT_TIER = ROOT / "tests" / "unit"
 
 
@@ -54,7 +54,7 @@ UNIT_TIER = ROOT / "tests" / "unit"
 
 # Rough seconds per test of each tier, and for the stack or servers a unit starts: enough to order them.
 TIER_SECONDS = {"e2e": 1.0, "functional": 0.3, "unit": 0.02}
-START_SECONDS = {"e2e": 15.0, "functional": 3.0, "unit": 0.0}
+START_SECONDS = {"e2e": 15.0, "functional": 1.0, "unit": 0.0}
 
 
 def _shared(item: pytest.Item, module: str, tier: str) -> list[str]:
@@ -103,16 +103,22 @@ def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
         config.stash[_UNITS_DIR] = Path(tempfile.mkdtemp(prefix="pytest-work-units-"))
-        if config.getoption("numprocesses", None) and not _only_unit_tests(config):
+        if _workers_will_run_tests_beyond_the_unit_tier(config):
             # The workers' DynamoDB Local, starting while they start and collect.
             shared = config.stash[_SHARED_DYNAMODB] = SharedDynamoDBLocal(config.stash[_UNITS_DIR] / "dynamodb")
             shared.launch()
 
 
-def _only_unit_tests(config: pytest.Config) -> bool:
-    """True when every path the run was given lies in tests/unit, which needs no DynamoDB Local."""
+def _workers_will_run_tests_beyond_the_unit_tier(config: pytest.Config) -> bool:
+    """True when xdist's workers will run tests (as xdist decides it: `-n`, `--tx`; not
+    `--collect-only`, `--fixtures`, `--markers`), some of them outside tests/unit, which needs no
+    DynamoDB Local."""
+    option = config.option
+    distributed = getattr(option, "dist", "no") != "no" and bool(getattr(option, "tx", None))
+    if not distributed or option.collectonly or option.showfixtures or option.markers or option.help:
+        return False
     paths = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
-    return bool(paths) and all(path.is_relative_to(UNIT_TIER) for path in paths)
+    return not paths or not all(path.is_relative_to(UNIT_TIER) for path in paths)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -126,7 +132,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure_node(node: Any) -> None:
     node.workerinput[WORK_UNITS] = str(node.config.stash[_UNITS_DIR] / "units.json")
     if _SHARED_DYNAMODB in node.config.stash:
-        node.workerinput[SHARED_DYNAMODB] = str(node.config.stash[_SHARED_DYNAMODB].endpoint_file)
+        node.workerinput[SHARED_DYNAMODB_WORKERINPUT] = str(node.config.stash[_SHARED_DYNAMODB].endpoint_file)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -184,8 +190,9 @@ def local_aws_account() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def shared_dynamodb(request: pytest.FixtureRequest) -> Iterator[str]:
     """The endpoint of the run's DynamoDB Local, which the functional tests and the e2e stacks share
-    (each with tables of its own): under xdist the controller's, else one of this process's own."""
-    endpoint_file = getattr(request.config, "workerinput", {}).get(SHARED_DYNAMODB)
+    (each with tables of its own): the one xdist's controller started for its workers when it did,
+    else one of this process's own."""
+    endpoint_file = getattr(request.config, "workerinput", {}).get(SHARED_DYNAMODB_WORKERINPUT)
     if endpoint_file:
         yield shared_dynamodb_endpoint(Path(endpoint_file))
         return

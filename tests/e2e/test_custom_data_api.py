@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from dahooks.storage import Storage
 from local import aws
-from local.testing import table_prefix
+from local.testing import SHARED_DYNAMODB_WORKERINPUT, table_prefix_of
 
 
 def test_each_route_answers_with_its_scope_through_the_local_stack(local_stack):
@@ -49,17 +50,25 @@ def test_no_token_is_401_through_the_local_stack(local_stack):
     assert (response.status, response.json()) == (401, {"message": "Unauthorized"})
 
 
-def test_the_stack_keeps_custom_data_in_a_table_of_its_own_on_the_runs_dynamodb_local(local_stack, shared_dynamodb):
-    # GIVEN the stack started on the run's DynamoDB Local rather than one of its own
+def test_the_stack_keeps_custom_data_in_a_table_of_its_own_on_the_runs_dynamodb_local(
+    local_stack, shared_dynamodb, request
+):
+    # GIVEN the stack started on the run's DynamoDB Local (under xdist: the controller's, for every
+    # worker) rather than one of its own
+    if hasattr(request.config, "workerinput"):
+        assert SHARED_DYNAMODB_WORKERINPUT in request.config.workerinput
     assert local_stack.ready["dynamodb"] == shared_dynamodb
     assert local_stack.ready["dynamodb_pid"] is None
-    table = local_stack.ready["values"]["Table"]
-    assert table == f"{table_prefix(str(local_stack.state_dir))}Table"
+    table = f"{table_prefix_of(str(local_stack.state_dir))}Table"
+    writer = local_stack.token("custom-data:write")
+    before = local_stack.request("GET", "/custom-data", token=local_stack.token("custom-data:read")).json()["data"]
 
-    # WHEN its custom data is read through the gateway
-    read = local_stack.request("GET", "/custom-data", token=local_stack.token("custom-data:read")).json()
+    # WHEN custom data is written through the gateway
+    marker = {"departments": [f"Written to {table}"]}
+    assert local_stack.request("PUT", "/custom-data", {"data": marker}, token=writer).status == 200
 
-    # THEN it is what that table holds
-    assert table in aws.client("dynamodb", shared_dynamodb).list_tables()["TableNames"]
-    snapshot = local_stack.storage().snapshot()
-    assert (snapshot.version, snapshot.data) == (read["version"], read["data"])
+    # THEN it is in the stack's own table on that DynamoDB Local
+    client = aws.client("dynamodb", shared_dynamodb)
+    assert table in client.list_tables()["TableNames"]
+    assert Storage(table, client=client).read() == marker
+    local_stack.request("PUT", "/custom-data", {"data": before}, token=writer)  # for the stack's other tests

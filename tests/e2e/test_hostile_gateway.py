@@ -122,7 +122,7 @@ def test_dynamodb_local_stopped_mid_run_is_503_and_the_stack_serves_the_next_req
         response = hostile_stack.request(method, "/custom-data", body, token=token)
         assert response.status == 503, response.body
         assert_error(response.json(), "ServiceUnavailable")
-        assert time.monotonic() - started < 3, "the function must give up within its Timeout"
+        assert time.monotonic() - started < 3, "a refused connection must end the call at once, not at its 10 s Timeout"
 
     # ... and the stack keeps serving what does not need DynamoDB
     assert_still_serving(hostile_stack)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from local.testing import table_prefix_of
+
 if TYPE_CHECKING:
     from local.testing import RunningStack
 
@@ -178,8 +180,7 @@ def test_the_environment_resolves_refs_to_local_resources_and_hides_real_credent
     answer = lambda_stack.request("POST", "/act/echo", {}, token=writer).json()
     environ = answer["environ"]
     # The table's local name: its logical id, after the prefix of this stack's tables on the shared DynamoDB Local.
-    assert environ["TABLE_NAME"] == lambda_stack.ready["values"]["Table"]
-    assert environ["TABLE_NAME"].endswith("-Table")
+    assert environ["TABLE_NAME"] == f"{table_prefix_of(str(lambda_stack.state_dir))}Table"
     assert environ["QUEUE_URL"].startswith(lambda_stack.ready["moto"])
     assert environ["QUEUE_ARN"].endswith(":Queue")
     assert environ["SECRET_ID"].startswith("arn:aws:secretsmanager:")

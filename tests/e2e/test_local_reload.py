@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from local.paths import ROOT
-from local.testing import RunningStack, start_stack, table_prefix
+from local.testing import RunningStack, start_stack, table_prefix_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -140,7 +140,7 @@ def test_a_hook_saved_with_a_syntax_error_fails_until_it_is_fixed(copied: tuple[
 def test_the_console_names_the_dynamodb_local_the_stack_was_given(copied: tuple[Path, RunningStack]) -> None:
     root, stack = copied
     console = (root / "state" / "stack.out").read_text()
-    prefix = table_prefix(str(root / "state"))
+    prefix = table_prefix_of(str(root / "state"))
     assert (
         f"DynamoDB Local {stack.ready['dynamodb']} (already running; this stack's tables start with '{prefix}')"
         in console

@@ -27,7 +27,7 @@ from local.testing import (
     demo_user_pool,
     local_dynamodb,
     local_moto,
-    table_prefix,
+    table_prefix_of,
 )
 
 if TYPE_CHECKING:
@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def dynamodb_endpoint(shared_dynamodb: str, worker_id: str) -> Iterator[str]:
-    """The endpoint of the run's DynamoDB Local, with the template's tables created for this worker."""
-    with local_dynamodb(shared_dynamodb, table_prefix(f"functional-{worker_id}")) as endpoint:
+def dynamodb_endpoint(shared_dynamodb: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The endpoint of the run's DynamoDB Local, with the template's tables created for this process
+    (an xdist worker, or the one process of a run without workers)."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    with local_dynamodb(shared_dynamodb, table_prefix_of(f"functional-{worker}")) as endpoint:
         yield endpoint
 
 
