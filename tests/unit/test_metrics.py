@@ -20,6 +20,7 @@ from dahooks.metrics import (
     REFUSALS,
     TIMEOUTS,
     InvocationMetrics,
+    MetricsDestination,
 )
 from local.testing import KELLY, call_hook, hook_from_source, load_event
 
@@ -197,14 +198,12 @@ def test_a_function_writes_to_the_namespace_and_service_of_its_environment_at_in
     assert record["service"] == "service-at-init"
 
 
-_RUNS = st.lists(
-    st.tuples(
-        st.sampled_from(["access", "write", "filter"]),
-        st.lists(st.sampled_from(HOOK_COUNTERS[1:]), max_size=3).map(lambda more: (INVOCATIONS, *more)),
-        st.one_of(st.none(), st.integers(0, 10**7).map(lambda thousandths: thousandths / 1000)),
-    ),
-    max_size=230,
+_RUN = st.tuples(
+    st.sampled_from(["access", "write", "filter"]),
+    st.lists(st.sampled_from(HOOK_COUNTERS[1:]), max_size=3).map(lambda more: (INVOCATIONS, *more)),
+    st.one_of(st.none(), st.integers(0, 10**7).map(lambda thousandths: thousandths / 1000)),
 )
+_RUNS = st.lists(_RUN, max_size=230)
 
 
 def powertools_lines(runs: list[tuple[str, tuple[str, ...], float | None]], request_id: str) -> list[dict[str, Any]]:
@@ -255,6 +254,25 @@ def test_the_lines_of_any_runs_are_what_powertools_serializes(monkeypatch, runs,
 
 
 hook_metrics_under_test = InvocationMetrics(HOOK_COUNTERS, HOOK_DURATION)
+single_run_metrics_under_test = {
+    duration: InvocationMetrics(HOOK_COUNTERS, duration) for duration in (HOOK_DURATION, None)
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(run=_RUN, duration=st.sampled_from([HOOK_DURATION, None]), request_id=st.text(max_size=12))
+def test_the_line_of_a_single_run_is_the_line_of_the_runs_grouped(run, duration, request_id):
+    # A hook function's invocation is one run, whose line is made without grouping: the same text,
+    # also from the texts kept for the runs of earlier examples.
+    metrics = single_run_metrics_under_test[duration]
+    destination = MetricsDestination(NAMESPACE, SERVICE)
+    member = f',"correlation_id":{json.dumps(request_id, ensure_ascii=False)}' if request_id else ""
+    grouped = metrics._grouped_lines([run], destination, 1796000000000, member)
+    for _ in range(2):  # the second time, from the texts kept the first
+        metrics.add_run(*run)
+        lines = metrics.lines({"correlation_id": request_id}, timestamp_ms=1796000000000, destination=destination)
+
+        assert lines == grouped
 
 
 def test_a_counter_these_metrics_do_not_publish_is_refused():
