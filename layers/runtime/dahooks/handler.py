@@ -55,25 +55,25 @@ class HookFunction:
         self._handle = with_invocation_context(self._respond, keys={"hook": self.hook_name})
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        try:
-            return self._handle(event, context)
-        finally:
-            hook_metrics.flush(self.metrics_destination, correlation_id=request_id_of(event))
+        return self._handle(event, context)
 
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        request_id = request_id_of(event)
+        request_id = request_id_of(event)  # once: the error body and the metrics line both carry it
         try:
-            claims = jwt_claims_of(event)
-            require_machine(claims)  # request.user comes from the body: trusted servers only
-            body = parse_json_object(read_body(event))
-            self.hook_type.validate_request(body)
-            ctx = self._context(body, str(claims.get("sub") or ""), request_id)
-            append_keys(actor=ctx.request.user.get("user_id"))
-            seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
-            return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
-        except DahooksError as error:
-            logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
-            return error_response(error, request_id)
+            try:
+                claims = jwt_claims_of(event)
+                require_machine(claims)  # request.user comes from the body: trusted servers only
+                body = parse_json_object(read_body(event))
+                self.hook_type.validate_request(body)
+                ctx = self._context(body, str(claims.get("sub") or ""), request_id)
+                append_keys(actor=ctx.request.user.get("user_id"))
+                seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
+                return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
+            except DahooksError as error:
+                logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
+                return error_response(error, request_id)
+        finally:
+            hook_metrics.flush(self.metrics_destination, correlation_id=request_id)
 
     def _context(self, body: dict[str, Any], caller: str, request_id: str) -> Context:
         request = body.get("request") or {}
