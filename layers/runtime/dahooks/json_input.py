@@ -38,8 +38,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # The body's bytes with every digit as "0", every opening bracket ("[" or "{") as "[" and anything
-# else as " ": one pass over the text for two cheap checks. orjson reads an integer beyond 64 bits as
-# a float, where the standard parser keeps it an int; such an integer has at least 19 digits, found
+# else as " ": the text's shape, for two cheap checks. orjson reads an integer beyond 64 bits as a
+# float, where the standard parser keeps it an int; such an integer has at least 19 digits, found
 # by one substring search (a regular expression's scan for 19 digits costs more than orjson's whole
 # parse). And only a text with more opening brackets than MAX_DEPTH can be nested too deep.
 _LONG_NUMBER_DIGITS = 19
@@ -47,6 +47,10 @@ _SHAPE = bytes(
     ord("0") if chr(byte) in "0123456789" else ord("[") if chr(byte) in "[{" else ord(" ") for byte in range(256)
 )
 _LONG_NUMBER = b"0" * _LONG_NUMBER_DIGITS
+# Every byte but the digits and the opening brackets: the shape without them is the digits and the
+# brackets alone, a few dozen bytes that count at once, made in one pass. A run of 19 digits is 19
+# "0"s there too (leaving bytes out only joins runs): with fewer in all, the whole shape is not made.
+_NEITHER_DIGIT_NOR_BRACKET = bytes(byte for byte in range(256) if chr(byte) not in "0123456789[{")
 
 
 class _NotFinite:
@@ -88,19 +92,20 @@ def loads(text: str, utf8: bytes | None = None) -> Any:
     reads those bytes, and the text is not encoded again."""
     if utf8 is None:
         utf8 = text.encode("utf-8", "surrogatepass")
-    shape = utf8.translate(_SHAPE)  # brackets are ASCII: as many among the bytes as in the text
-    value = _fast_loads(utf8, shape)
+    # Brackets are ASCII: as many among the bytes as in the text.
+    digits_and_brackets = utf8.translate(_SHAPE, _NEITHER_DIGIT_NOR_BRACKET)
+    value = _fast_loads(utf8, digits_and_brackets)
     if value is _UNREAD:
         value = _standard_loads(text)
-    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or shape.count(b"[") > MAX_DEPTH:
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or digits_and_brackets.count(b"[") > MAX_DEPTH:
         _raise_first_problem(value)
     return value
 
 
-def _fast_loads(utf8: bytes, shape: bytes) -> Any:
-    """The text of these UTF-8 bytes (of this `_SHAPE`) as orjson reads it, or `_UNREAD` when orjson
-    refuses it or could read a number other than as the standard parser does (an integer beyond 64 bits)."""
-    if _LONG_NUMBER in shape:
+def _fast_loads(utf8: bytes, digits_and_brackets: bytes) -> Any:
+    """The text of these UTF-8 bytes as orjson reads it, or `_UNREAD` when orjson refuses it or could
+    read a number other than as the standard parser does (an integer beyond 64 bits)."""
+    if digits_and_brackets.count(b"0") >= _LONG_NUMBER_DIGITS and _LONG_NUMBER in utf8.translate(_SHAPE):
         return _UNREAD
     try:
         return orjson.loads(utf8)
