@@ -54,7 +54,8 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         """`clear_state()`, `thread_safe_clear_keys()` and `append_keys(**keys)` in one step: the
         keys of a new invocation, and none of the last one's."""
         self.log_format = {**dict.fromkeys(self.log_record_order), **self.keys_combined, **keys}
-        self.thread_safe_clear_keys()
+        # `thread_safe_clear_keys()`'s own step, without its two calls down to it.
+        THREAD_LOCAL_KEYS.set({})
 
     def format(self, record: logging.LogRecord) -> str:  # noqa: A003 - logging's name
         if record.exc_info:
