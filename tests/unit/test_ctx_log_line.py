@@ -135,10 +135,10 @@ def test_a_record_factory_of_its_own_gets_every_line_as_a_record(tmp_path: Path,
     assert line["trace_id"] == "1-5759e988-bd862e3fe1be46a994272793"
 
 
-def test_append_keys_sets_the_keys_logger_append_keys_sets() -> None:
+def test_append_key_sets_the_key_logger_append_keys_sets() -> None:
     before = dict(logs.logger.get_current_keys())
     try:
-        logs.append_keys(actor="kelly")
+        logs.append_key("actor", "kelly")
         via_logs = dict(logs.logger.get_current_keys())
         logs.logger.remove_keys(["actor"])
         logs.logger.append_keys(actor="kelly")

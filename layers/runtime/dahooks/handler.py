@@ -15,7 +15,7 @@ from .context import Container, Context, Request
 from .deadline import margin_seconds
 from .exceptions import DahooksError
 from .hook_types import HookType, hook_type
-from .logs import append_keys, logger, with_invocation_context
+from .logs import append_key, logger, with_invocation_context
 from .metrics import MetricsDestination, hook_metrics
 from .responses import error_response, json_text_response, jwt_claims_of, request_id_of
 from .running import LoadedHook
@@ -66,7 +66,7 @@ class HookFunction:
                 body = parse_json_object(read_body(event))
                 self.hook_type.validate_request(body)
                 ctx = self._context(body, str(claims.get("sub") or ""), request_id)
-                append_keys(actor=ctx.request.user.get("user_id"))
+                append_key("actor", ctx.request.user.get("user_id"))
                 seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
                 return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
             except DahooksError as error:

@@ -25,7 +25,7 @@ from .json_output import Compact
 from .log_format import LeanFormatter
 from .redaction import REDACTED, is_sensitive_key, redact, redact_text
 
-__all__ = ["REDACTED", "append_keys", "format_log_args", "info_from_caller", "logger", "with_invocation_context"]
+__all__ = ["REDACTED", "append_key", "format_log_args", "info_from_caller", "logger", "with_invocation_context"]
 
 # Keys whose values the runtime sets itself, never from a request: what Powertools fills from the
 # Lambda context and the clock, API Gateway's own request id, the hook type's name and the record's
@@ -113,11 +113,12 @@ _stdout = cast("logging.StreamHandler[Any]", _records.handlers[0])
 _records.propagate = False
 
 
-def append_keys(**keys: Any) -> None:
-    """`logger.append_keys(**keys)`, on the formatter the logger was built with: the logger finds
+def append_key(name: str, value: Any) -> None:
+    """`logger.append_keys(name=value)`, on the formatter the logger was built with: the logger finds
     its formatter anew on each call (its handler's, through three properties), as much work as the
-    rest of a warm request's logging set-up."""
-    _formatter.append_keys(**keys)
+    rest of a warm request's logging set-up. The key goes straight into the formatter's, as its
+    `append_keys` (Powertools', not overridden) puts it, without being packed into a dict for it."""
+    _formatter.log_format[name] = value
 
 
 def info_from_caller(message: str, extra: dict[str, Any]) -> None:
