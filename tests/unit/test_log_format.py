@@ -16,8 +16,10 @@ import io
 import json
 import logging
 import math
+import os
 import uuid
 from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import pytest
 from aws_lambda_powertools import Logger
@@ -66,9 +68,10 @@ def record(
 
 def formatters(**options: Any) -> tuple[LambdaPowertoolsFormatter, LeanFormatter]:
     """Powertools' formatter and ours, with the same serializer, options and keys; ours as the
-    runtime makes it, leaving the keys whose value is None to the serializer to drop."""
+    runtime makes it, leaving the keys whose value is None to the serializer to drop, and cleaning
+    a line without a record as it builds it."""
     powertools = LambdaPowertoolsFormatter(json_serializer=logs._redacting_dumps, **options)
-    lean = LeanFormatter(json_serializer=logs._redacting_dumps, serializer_drops_none=True, **options)
+    lean = logs.lean_formatter(**options)
     for formatter in (powertools, lean):
         formatter.append_keys(**INVOCATION_KEYS)
     return powertools, lean
@@ -474,6 +477,45 @@ def test_only_a_record_will_do_for_its_other_attributes_and_other_date_formats(
     lean.append_keys(**keys)
 
     assert lean.format_text("INFO", "hook", 26, CREATED_NS, "inside", {}) is None
+
+
+# Logger keys a line's keys may collide with: the runtime's, a secret's, a record attribute's,
+# and those a line sets itself; each set to a value, to None, or removed between lines.
+LOGGER_KEYS = st.sampled_from(
+    ["correlation_id", "sampling_rate", "actor", "password", "hook", "note", "level", "location", "timestamp"]
+    + ["name", "process", "message", "stack_trace", "xray_trace_id"]
+)
+LINE_CHANGES = st.tuples(
+    st.dictionaries(LOGGER_KEYS, st.none() | VALUES, max_size=4),  # logger keys appended before the line
+    st.lists(LOGGER_KEYS, max_size=2),  # and removed
+    st.dictionaries(
+        EXTRA_NAMES | st.sampled_from(["hook", "source", "correlation_id", "token", "note"]), VALUES, max_size=3
+    ),
+    st.text(max_size=30).filter(lambda message: message.lstrip(" \t\n\r")[:1] not in set('{["-0123456789tfnNI')),
+    st.booleans(),  # whether the line has a trace header
+)
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(LINE_CHANGES, min_size=1, max_size=4), serialize_stacktrace=st.booleans())
+def test_lines_one_after_another_as_the_keys_change_are_powertools_records(
+    lines: list[tuple[dict[str, Any], list[str], dict[str, Any], str, bool]], serialize_stacktrace: bool
+) -> None:
+    # One formatter for every line: the plan made for one line's keys serves the next only when
+    # the keys are the same, whatever their values (None now, a value then) and whatever the order.
+    powertools, lean = formatters(serialize_stacktrace=serialize_stacktrace)
+    for appended, removed, extra, message, traced in lines:
+        for formatter in (powertools, lean):
+            formatter.append_keys(**appended)
+            formatter.remove_keys(removed)
+        with mock.patch.dict(os.environ, {"_X_AMZN_TRACE_ID": TRACE_HEADER} if traced else {}, clear=False):
+            if not traced:
+                os.environ.pop("_X_AMZN_TRACE_ID", None)
+            text = lean.format_text("INFO", "hook", 26, CREATED_NS, message, extra)
+            if text is None:  # a key that formats another of the record's attributes: the record's path
+                continue
+            assert text == powertools.format(record_at(CREATED_NS, message, extra))
 
 
 def test_extra_keys_named_like_the_records_own_are_left_out_without_a_record_too() -> None:

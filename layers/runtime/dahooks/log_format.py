@@ -7,6 +7,10 @@ values (a unit test compares the two record by record), but reads the record's a
 directly, formats the time's fixed part once a second, and parses a message as JSON only when its
 first character can start a JSON document. Anything unusual (a custom `%(...)s` key, a date
 format, exceptions) goes through Powertools' own code.
+
+A line without a record (`format_text`, a hook's `ctx.log`) is also cleaned as it is built, when the
+formatter is given its serializer's rule (`Cleaning`): the keys are copied and filled in whole, and
+only those a plan made for the line's set of keys names are looked at one by one.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, THREAD_LOCAL_KEYS, LambdaPowertoolsFormatter
@@ -33,6 +38,52 @@ _JSON_START = frozenset('{["-0123456789tfnNI')
 _JSON_WHITESPACE = " \t\n\r"
 # The milliseconds of a time as `f"{ms:03d}"` writes them: a lookup, not a format spec read per line.
 _MILLISECONDS = tuple(f"{milliseconds:03d}" for milliseconds in range(1000))
+# The keys a line sets after its extra keys: its message, the stack trace (None when the option is
+# on: never written) and the trace id. An extra key of one of these names, or of a record's own
+# attributes, takes the record's path.
+_SET_LAST = frozenset({"message", "stack_trace", "xray_trace_id"})
+_NOT_PLAIN = _RESERVED | _SET_LAST
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """The rule of a serializer that drops the keys whose value is None and cleans the others' values
+    (redacts secrets) before it writes them: `json_serializer(log)` is `dumps(cleaned(log))`.
+
+    Given to `LeanFormatter` beside that serializer, it lets a line be cleaned as it is built."""
+
+    as_is: frozenset[str]  # keys whose values are written as they are
+    is_sensitive: Callable[[Any], bool]  # a key whose value is written as `replacement`
+    replacement: Any
+    redact: Callable[[Any], Any]  # what is written for the value of any other key
+    dumps: Callable[[dict[str, Any]], str]  # the JSON text of a cleaned log
+
+    def cleaned(self, log: dict[str, Any]) -> dict[str, Any]:
+        """`log` without its None keys, the values of the keys not `as_is` cleaned."""
+        return {
+            key: value if key in self.as_is else self.replacement if self.is_sensitive(key) else self.redact(value)
+            for key, value in log.items()
+            if value is not None
+        }
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The keys of a line that `_planned_line` looks at one by one, for lines of the same keys."""
+
+    keys: frozenset[Any]
+    reserved: tuple[Any, ...]  # named like a record's attributes: Powertools' `%(...)s` keys
+    none: tuple[Any, ...]  # None when the plan was made: left out (the others are checked in one step)
+    cleaned: tuple[tuple[Any, bool], ...]  # not written as they are; True: replaced whole
+
+    @classmethod
+    def of(cls, cleaning: Cleaning, line: dict[str, Any]) -> _Plan:
+        return cls(
+            keys=frozenset(line),
+            reserved=tuple([key for key in line if key in _RESERVED]),
+            none=tuple([key for key, value in line.items() if value is None]),
+            cleaned=tuple([(key, cleaning.is_sensitive(key)) for key in line if key not in cleaning.as_is]),
+        )
 
 
 class LeanFormatter(LambdaPowertoolsFormatter):
@@ -43,12 +94,23 @@ class LeanFormatter(LambdaPowertoolsFormatter):
     _second_text: tuple[int, str, str] = (-1, "", "")
 
     def __init__(
-        self, json_serializer: Callable[[dict[str, Any]], str], *, serializer_drops_none: bool = False, **options: Any
+        self,
+        json_serializer: Callable[[dict[str, Any]], str],
+        *,
+        serializer_drops_none: bool = False,
+        cleaning: Cleaning | None = None,
+        **options: Any,
     ) -> None:
         """`serializer_drops_none`: `json_serializer` leaves out the keys whose value is None itself,
-        as Powertools does before serializing; a record is then not copied once more to drop them."""
+        as Powertools does before serializing; a record is then not copied once more to drop them.
+        `cleaning`: `json_serializer`'s own rule (it drops None keys, then), with which `format_text`
+        builds the cleaned line in one pass over the keys."""
         super().__init__(json_serializer=cast("Callable[[Any], str]", json_serializer), **options)
-        self.serializer_drops_none = serializer_drops_none
+        self.serializer_drops_none = serializer_drops_none or cleaning is not None
+        self.cleaning = cleaning
+        # The plan of the last line: a function's `ctx.log` lines have the same keys, invocation
+        # after invocation (one plan at a time, replaced whole: safe from any thread).
+        self._last_plan: _Plan | None = None
 
     def start_invocation(self, keys: dict[str, Any]) -> None:
         """`clear_state()`, `thread_safe_clear_keys()` and `append_keys(**keys)` in one step: the
@@ -79,6 +141,10 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             return None
         # As a LogRecord has them: the second from the time as a float, the milliseconds from the integer.
         second, milliseconds = int(created_ns / 1e9), created_ns % 1_000_000_000 // 1_000_000
+        if self.cleaning is not None and not THREAD_LOCAL_KEYS.get() and _NOT_PLAIN.isdisjoint(extra):
+            return self._planned_line(
+                self.cleaning, (level, f"{function}:{line}", second, milliseconds), message, extra
+            )
         timestamp = functools.partial(self._default_time_text, second, milliseconds)
         formatted = self._keys(level, function, line, timestamp, None)
         if formatted is None:
@@ -87,6 +153,53 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             if key not in _RESERVED:  # as a record's: `level` or `timestamp` in `extra` is not written
                 formatted[key] = value
         return self._finish(formatted, message)
+
+    def _planned_line(
+        self, cleaning: Cleaning, at: tuple[str, str, int, int], message: str, extra: dict[str, Any]
+    ) -> str | None:
+        """`format_text`'s line (`at`: its level, location, second and millisecond), for a logger
+        without this thread's keys and `extra` without the names a record treats apart
+        (`_NOT_PLAIN`). Built as `_keys` and `_finish` build it (the logger's keys, `extra`'s in
+        place or after them, the message, the trace id), but in whole-dict steps: the keys looked
+        at one by one (to fill in, to leave out as None, to clean) are those the plan made for this
+        set of keys names. Looking at every key, in Python, was most of a line's work.
+        test_log_format compares the lines with Powertools' records."""
+        line = {**self.log_format, **extra}
+        line["message"] = message
+        if self.serialize_stacktrace:
+            line.pop("stack_trace", None)  # set to None by `_finish`: never written
+        line["xray_trace_id"] = self._get_latest_trace_id()
+        plan = self._last_plan
+        if plan is None or line.keys() != plan.keys:  # a set's comparison: the order is the line's own
+            plan = self._last_plan = _Plan.of(cleaning, line)
+        if plan.reserved and not self._filled_in(line, plan.reserved, at):
+            return None
+        for key in plan.none:
+            if line[key] is None:
+                del line[key]
+        if None in line.values():  # None where the plan's line had a value: left out key by key
+            line = {key: value for key, value in line.items() if value is not None}
+        for key, sensitive in plan.cleaned:
+            if key in line:
+                line[key] = cleaning.replacement if sensitive else cleaning.redact(line[key])
+        return cleaning.dumps(line)
+
+    def _filled_in(self, line: dict[str, Any], reserved: tuple[Any, ...], at: tuple[str, str, int, int]) -> bool:
+        """Powertools' `%(...)s` keys of `line` filled in, as `_keys` fills them without a record;
+        False when only a record will do."""
+        for key in reserved:
+            value = line[key]
+            if not value:
+                continue  # written as it is (None: left out)
+            if value == _LEVEL:
+                line[key] = at[0]
+            elif value == _LOCATION:
+                line[key] = at[1]
+            elif value == _TIMESTAMP and self._default_time_format():
+                line[key] = self._default_time_text(at[2], at[3])
+            elif not isinstance(value, str) or "%" in value:
+                return False  # a key that formats the record's attributes, or a date format of one's own
+        return True
 
     def _finish(self, formatted: dict[str, Any], message: Any) -> str:
         formatted["message"] = message

@@ -22,7 +22,7 @@ from aws_lambda_powertools.shared import constants
 
 from . import config
 from .json_output import Compact
-from .log_format import LeanFormatter
+from .log_format import Cleaning, LeanFormatter
 from .redaction import REDACTED, is_sensitive_key, redact, redact_text
 
 __all__ = ["REDACTED", "append_key", "format_log_args", "info_from_caller", "logger", "with_invocation_context"]
@@ -73,17 +73,21 @@ def _dumps(value: Any) -> str:
         return _standard_dumps(value)
 
 
+# The one rule of every record's values, for the serializer and for the formatter's own lines.
+_CLEANING = Cleaning(_RUNTIME_KEYS, is_sensitive_key, REDACTED, redact, _dumps)
+
+
 def _redacting_dumps(record: dict[str, Any]) -> str:
     """The record as JSON text, the values of every key but the runtime's own redacted, and the
     keys whose value is None left out (as Powertools leaves them out before serializing: the
     formatter hands them here, so that the record is copied once, not twice)."""
-    return _dumps(
-        {
-            key: value if key in _RUNTIME_KEYS else REDACTED if is_sensitive_key(key) else redact(value)
-            for key, value in record.items()
-            if value is not None
-        }
-    )
+    return _dumps(_CLEANING.cleaned(record))
+
+
+def lean_formatter(**options: Any) -> LeanFormatter:
+    """The runtime's formatter (`options` are Powertools' formatter's): records serialized by
+    `_redacting_dumps`, and a `ctx.log` line cleaned by the same rule as it is built."""
+    return LeanFormatter(json_serializer=_redacting_dumps, cleaning=_CLEANING, **options)
 
 
 def format_log_args(args: tuple[Any, ...]) -> str:
@@ -100,7 +104,7 @@ def format_log_args(args: tuple[Any, ...]) -> str:
     return " ".join(parts)
 
 
-_formatter = LeanFormatter(json_serializer=_redacting_dumps, serializer_drops_none=True)
+_formatter = lean_formatter()
 logger = Logger(service=config.env_str(config.SERVICE_NAME, "delegated-admin-hooks"), logger_formatter=_formatter)
 
 
