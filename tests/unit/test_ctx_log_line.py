@@ -148,3 +148,35 @@ def test_append_key_sets_the_key_logger_append_keys_sets() -> None:
     finally:
         logs.logger.remove_keys(["actor"])
         logs.logger.append_keys(**before)
+
+
+class _Stream(io.StringIO):
+    """A stream that notes whether the handler's lock was held while it was written, or refuses to be."""
+
+    def __init__(self, *, fails: bool = False) -> None:
+        super().__init__()
+        self.fails = fails
+        self.locked: list[bool] = []
+
+    def write(self, text: str) -> int:
+        self.locked.append(logs._stdout.lock._is_owned())  # type: ignore[union-attr]
+        if self.fails:
+            raise OSError("the pipe is gone")
+        return super().write(text)
+
+
+def test_a_line_is_written_under_the_handlers_lock_and_a_failed_write_is_reported_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    function = hook_from_source(tmp_path, "settings", SOURCE)
+    for stream in (_Stream(), _Stream(fails=True)):
+        previous = logs._stdout.setStream(stream)
+        try:
+            with only_stdout():
+                status, _ = call_hook(function, {"request": {"user": KELLY}})
+        finally:
+            logs._stdout.setStream(previous)
+
+        assert status == 200  # a log that cannot be written never fails the hook
+        assert stream.locked == [True]
+    assert "the pipe is gone" in capsys.readouterr().err  # logging's own report of the failed write

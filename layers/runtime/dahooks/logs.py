@@ -8,6 +8,7 @@ payload, nor the runtime's own records can leak a password or a token to CloudWa
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -167,15 +168,16 @@ def _writes_only_to_stdout() -> bool:
 
 
 def _write_line(text: str) -> None:
-    """What the handler's `emit` does with a formatted record, errors included (reported, not raised)."""
-    _stdout.acquire()
-    try:
-        _stdout.stream.write(text + _stdout.terminator)
-        _stdout.stream.flush()
-    except Exception:  # as logging does: a failed write is reported on stderr, never raised into the hook
-        _stdout.handleError(logging.makeLogRecord({"msg": text}))
-    finally:
-        _stdout.release()
+    """What the handler's `emit` does with a formatted record, errors included (reported, not raised).
+
+    Under the handler's lock, taken as `acquire` takes it (its lock, when it has one) without the
+    two calls to `acquire` and `release`."""
+    with _stdout.lock or contextlib.nullcontext():
+        try:
+            _stdout.stream.write(text + _stdout.terminator)
+            _stdout.stream.flush()
+        except Exception:  # as logging does: a failed write is reported on stderr, never raised into the hook
+            _stdout.handleError(logging.makeLogRecord({"msg": text}))
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
