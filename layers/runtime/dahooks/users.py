@@ -33,9 +33,15 @@ def settable_metadata(payload: dict[str, Any], user_fields: list[Any], method: s
     for field in user_fields:
         if not isinstance(field, dict) or not field.get(flag) or not isinstance(field.get("property"), str):
             continue
-        container, *path = field["property"].split(".")
-        if container not in METADATA or not path:
+        container, dot, rest = field["property"].partition(".")
+        if container not in METADATA or not dot:
             continue
+        if "." not in rest:  # one key, as most fields are: read and set without walking a path
+            source = payload.get(container)
+            if isinstance(source, dict) and rest in source:
+                kept.setdefault(container, {})[rest] = source[rest]
+            continue
+        path = rest.split(".")
         found, value = _value_at(payload.get(container), path)
         if found:
             _set_at(kept.setdefault(container, {}), path, value)
