@@ -229,7 +229,7 @@ def with_invocation_context(handler: Handler, *, http_api: bool = True, keys: di
             invocation["correlation_id"] = (
                 request_context.get("requestId") if isinstance(request_context, dict) else None
             )
-        _formatter.start_invocation({**invocation, **own_keys})
+        _formatter.start_invocation(invocation, own_keys)
         if logger.sampling_rate and not cold_start:
             logger.refresh_sample_rate_calculation()  # as Powertools does: DEBUG for this share of invocations
         return handler(event, context)
