@@ -17,7 +17,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 def json_text_response(status: int, text: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """A response whose body is `text`, JSON encoded already (as `compact_finite.dumps` writes it)."""
-    return {"statusCode": status, "headers": {**JSON_HEADERS, **(headers or {})}, "body": text}
+    return {"statusCode": status, "headers": {**JSON_HEADERS, **headers} if headers else {**JSON_HEADERS}, "body": text}
 
 
 def error_body(error: DahooksError, request_id: str) -> dict[str, Any]:
