@@ -60,8 +60,9 @@ class Cleaning:
 
     def cleaned(self, log: dict[str, Any]) -> dict[str, Any]:
         """`log` without its None keys, the values of the keys not `as_is` cleaned."""
+        as_is, is_sensitive, replacement, redact = self.as_is, self.is_sensitive, self.replacement, self.redact
         return {
-            key: value if key in self.as_is else self.replacement if self.is_sensitive(key) else self.redact(value)
+            key: value if key in as_is else replacement if is_sensitive(key) else redact(value)
             for key, value in log.items()
             if value is not None
         }
