@@ -25,7 +25,7 @@ import pytest
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter, clear_context_keys
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dahooks import logs
@@ -485,11 +485,13 @@ LOGGER_KEYS = st.sampled_from(
     ["correlation_id", "sampling_rate", "actor", "password", "hook", "note", "level", "location", "timestamp"]
     + ["name", "process", "message", "stack_trace", "xray_trace_id"]
 )
+# A line's values: what matters to its keys is None or not, and a secret inside.
+LINE_VALUES = JSON_LEAVES | st.dictionaries(st.sampled_from(["password", "name"]), JSON_LEAVES, max_size=2)
 LINE_CHANGES = st.tuples(
-    st.dictionaries(LOGGER_KEYS, st.none() | VALUES, max_size=4),  # logger keys appended before the line
+    st.dictionaries(LOGGER_KEYS, LINE_VALUES, max_size=4),  # logger keys appended before the line
     st.lists(LOGGER_KEYS, max_size=2),  # and removed
     st.dictionaries(
-        EXTRA_NAMES | st.sampled_from(["hook", "source", "correlation_id", "token", "note"]), VALUES, max_size=3
+        EXTRA_NAMES | st.sampled_from(["hook", "source", "correlation_id", "token", "note"]), LINE_VALUES, max_size=3
     ),
     st.text(max_size=30).filter(lambda message: message.lstrip(" \t\n\r")[:1] not in set('{["-0123456789tfnNI')),
     st.booleans(),  # whether the line has a trace header
@@ -497,8 +499,15 @@ LINE_CHANGES = st.tuples(
 TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
-@settings(max_examples=60, deadline=None)
 @given(lines=st.lists(LINE_CHANGES, min_size=1, max_size=4), serialize_stacktrace=st.booleans())
+@example(  # a key the last line's plan did not have: a secret's, to be redacted
+    lines=[({}, [], {}, "first", True), ({"password": "pw-XYZZY"}, [], {}, "second", True)], serialize_stacktrace=True
+)
+@example(  # the same keys, one of them None now: left out
+    lines=[({"note": "x"}, [], {}, "first", False), ({"note": None}, [], {}, "second", False)],
+    serialize_stacktrace=True,
+)
+@example(lines=[({"stack_trace": "set by hand"}, [], {}, "line", True)], serialize_stacktrace=True)  # never written
 def test_lines_one_after_another_as_the_keys_change_are_powertools_records(
     lines: list[tuple[dict[str, Any], list[str], dict[str, Any], str, bool]], serialize_stacktrace: bool
 ) -> None:

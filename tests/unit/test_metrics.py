@@ -259,7 +259,6 @@ single_run_metrics_under_test = {
 }
 
 
-@settings(max_examples=100, deadline=None)
 @given(run=_RUN, duration=st.sampled_from([HOOK_DURATION, None]), request_id=st.text(max_size=12))
 def test_the_line_of_a_single_run_is_the_line_of_the_runs_grouped(run, duration, request_id):
     # A hook function's invocation is one run, whose line is made without grouping: the same text,
