@@ -11,6 +11,7 @@ last failures for the dashboard's configuration page (`storage.hook_errors`).
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ class LoadedHook:
         hook = load_hook(path, f"dahooks_hook_{hook_type.name.replace('-', '_')}")
         return cls(hook_type, hook, hook is not None and wants_callback(hook, 1))
 
-    @property
+    @functools.cached_property  # read twice a request: an attribute after the first, not a call
     def name(self) -> str:
         return self.hook_type.name
 
