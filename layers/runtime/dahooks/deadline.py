@@ -72,9 +72,12 @@ def run_with_deadline(fn: Callable[[], T], seconds: float) -> T:
     """`fn()`, or `DeadlineExceeded` once `seconds` have passed."""
     if seconds <= 0:
         raise DeadlineExceeded
-    if not _HAS_TIMER or threading.current_thread() is not threading.main_thread():
+    if not _HAS_TIMER:
         return _run_on_thread(fn, seconds)
-    previous = _set_handler(signal.SIGALRM, _raise_deadline)
+    try:
+        previous = _set_handler(signal.SIGALRM, _raise_deadline)
+    except ValueError:  # not the main thread, where alone signals are handled: the check made in C
+        return _run_on_thread(fn, seconds)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return fn()
