@@ -29,7 +29,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dahooks import logs
-from dahooks.log_format import LeanFormatter
+from dahooks.log_format import Cleaning, LeanFormatter
 from local.lambda_runtime import LambdaContext
 from local.testing import load_event
 
@@ -481,17 +481,32 @@ def test_only_a_record_will_do_for_its_other_attributes_and_other_date_formats(
 
 # Logger keys a line's keys may collide with: the runtime's, a secret's, a record attribute's,
 # and those a line sets itself; each set to a value, to None, or removed between lines.
+RECORD_ATTRIBUTE_KEYS = ["level", "location", "timestamp", "name", "process"]
 LOGGER_KEYS = st.sampled_from(
-    ["correlation_id", "sampling_rate", "actor", "password", "hook", "note", "level", "location", "timestamp"]
-    + ["name", "process", "message", "stack_trace", "xray_trace_id"]
+    ["correlation_id", "sampling_rate", "actor", "password", "hook", "note", "message", "stack_trace"]
+    + ["xray_trace_id", *RECORD_ATTRIBUTE_KEYS]
 )
 # A line's values: what matters to its keys is None or not, and a secret inside.
 LINE_VALUES = JSON_LEAVES | st.dictionaries(st.sampled_from(["password", "name"]), JSON_LEAVES, max_size=2)
+# Powertools' own values of the keys named like a record's attributes (filled in without a record)...
+DEFAULT_FORMATS = ["%(levelname)s", "%(funcName)s:%(lineno)d", "%(asctime)s"]
+# ... and others: a text Powertools formats against the record (only a record will do: the line
+# falls back to it), or one that formats nothing (written as it is). Text: Powertools refuses
+# anything else for these keys, and so the line falls back to the record's path, which refuses it too.
+FORMATS = st.none() | st.sampled_from([*DEFAULT_FORMATS, "%(process)d", "logger %(name)s", "%%"]) | st.text(max_size=10)
+LOGGER_KEY_VALUES = LOGGER_KEYS.flatmap(
+    lambda key: st.tuples(st.just(key), FORMATS if key in RECORD_ATTRIBUTE_KEYS else LINE_VALUES)
+)
+# A line's own keys: not named like a record's attributes or like the keys a line sets last, which
+# take the record's path (other tests compare those).
+LINE_EXTRA_NAMES = EXTRA_NAMES.filter(lambda name: name not in (*RECORD_ATTRIBUTE_KEYS, "stack_trace", "xray_trace_id"))
 LINE_CHANGES = st.tuples(
-    st.dictionaries(LOGGER_KEYS, LINE_VALUES, max_size=4),  # logger keys appended before the line
+    st.lists(LOGGER_KEY_VALUES, max_size=4).map(dict),  # logger keys appended before the line
     st.lists(LOGGER_KEYS, max_size=2),  # and removed
     st.dictionaries(
-        EXTRA_NAMES | st.sampled_from(["hook", "source", "correlation_id", "token", "note"]), LINE_VALUES, max_size=3
+        LINE_EXTRA_NAMES | st.sampled_from(["hook", "source", "correlation_id", "token", "note"]),
+        LINE_VALUES,
+        max_size=3,
     ),
     st.text(max_size=30).filter(lambda message: message.lstrip(" \t\n\r")[:1] not in set('{["-0123456789tfnNI')),
     st.booleans(),  # whether the line has a trace header
@@ -499,33 +514,111 @@ LINE_CHANGES = st.tuples(
 TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
+# The messages of the explicit lines cannot be JSON ("first" could: `false`), so that the lines are compared.
 @given(lines=st.lists(LINE_CHANGES, min_size=1, max_size=4), serialize_stacktrace=st.booleans())
 @example(  # a key the last line's plan did not have: a secret's, to be redacted
-    lines=[({}, [], {}, "first", True), ({"password": "pw-XYZZY"}, [], {}, "second", True)], serialize_stacktrace=True
+    lines=[({}, [], {}, "a line", True), ({"password": "pw-XYZZY"}, [], {}, "another", True)], serialize_stacktrace=True
 )
 @example(  # the same keys, one of them None now: left out
-    lines=[({"note": "x"}, [], {}, "first", False), ({"note": None}, [], {}, "second", False)],
+    lines=[({"note": "x"}, [], {}, "a line", False), ({"note": None}, [], {}, "another", False)],
     serialize_stacktrace=True,
 )
-@example(lines=[({"stack_trace": "set by hand"}, [], {}, "line", True)], serialize_stacktrace=True)  # never written
+@example(  # the same keys, None in the last line's plan and a value now: written, a secret's redacted
+    lines=[
+        ({"password": None, "note": None}, [], {}, "a line", False),
+        ({"password": "pw-XYZZY", "note": "x"}, [], {}, "another", False),
+    ],
+    serialize_stacktrace=True,
+)
+@example(lines=[({"stack_trace": "set by hand"}, [], {}, "a line", True)], serialize_stacktrace=True)  # never written
+@example(  # keys named like a record's attributes, holding Powertools' formats of other keys: filled in
+    lines=[
+        ({"name": "%(levelname)s", "process": "%(asctime)s"}, [], {}, "a line", False),
+        ({"name": "%(funcName)s:%(lineno)d", "level": ""}, [], {}, "another", False),
+    ],
+    serialize_stacktrace=False,
+)
+@example(  # a format of another attribute: only the record will do, for this line and not the next
+    lines=[({"process": "%(process)d"}, [], {}, "a line", False), ({"process": "pid"}, [], {}, "another", False)],
+    serialize_stacktrace=True,
+)
 def test_lines_one_after_another_as_the_keys_change_are_powertools_records(
     lines: list[tuple[dict[str, Any], list[str], dict[str, Any], str, bool]], serialize_stacktrace: bool
 ) -> None:
     # One formatter for every line: the plan made for one line's keys serves the next only when
     # the keys are the same, whatever their values (None now, a value then) and whatever the order.
     powertools, lean = formatters(serialize_stacktrace=serialize_stacktrace)
-    for appended, removed, extra, message, traced in lines:
-        for formatter in (powertools, lean):
-            formatter.append_keys(**appended)
-            formatter.remove_keys(removed)
-        with mock.patch.dict(os.environ, {"_X_AMZN_TRACE_ID": TRACE_HEADER} if traced else {}, clear=False):
-            if not traced:
-                os.environ.pop("_X_AMZN_TRACE_ID", None)
-            text = lean.format_text("INFO", "hook", 26, CREATED_NS, message, extra)
-            if text is None:  # a key that formats another of the record's attributes: the record's path
-                continue
-            assert text == powertools.format(record_at(CREATED_NS, message, extra))
+    with mock.patch.object(lean, "_planned_line", wraps=lean._planned_line) as planned:
+        for appended, removed, extra, message, traced in lines:
+            for formatter in (powertools, lean):
+                formatter.append_keys(**appended)
+                formatter.remove_keys(removed)
+            # Only a text that formats a record's attribute other than Powertools' own needs the record.
+            needs_record = any(
+                isinstance(value, str) and "%" in value and value not in DEFAULT_FORMATS
+                for key, value in lean.log_format.items()
+                if key in RECORD_ATTRIBUTE_KEYS
+            )
+            with mock.patch.dict(os.environ, {"_X_AMZN_TRACE_ID": TRACE_HEADER} if traced else {}, clear=False):
+                if not traced:
+                    os.environ.pop("_X_AMZN_TRACE_ID", None)
+                text = lean.format_text("INFO", "hook", 26, CREATED_NS, message, extra)
+                assert (text is None) == needs_record, lean.log_format
+                if text is not None:
+                    assert text == powertools.format(record_at(CREATED_NS, message, extra))
+    assert planned.call_count == len(lines)  # each line built by the plan, none on the general path
 
 
 def test_extra_keys_named_like_the_records_own_are_left_out_without_a_record_too() -> None:
     assert_same_text(*formatters(), "inside", {"level": None, "timestamp": "mine", "x": 1}, CREATED_NS)
+
+
+class Uncomparable:
+    """A logged value that refuses to be compared: Powertools only asks whether it `is` None."""
+
+    def __eq__(self, other: object) -> bool:
+        raise AssertionError("compared")
+
+    __hash__ = object.__hash__
+
+    def __str__(self) -> str:
+        return "uncomparable"
+
+
+def test_a_value_that_refuses_to_be_compared_is_written_as_powertools_writes_it() -> None:
+    powertools, lean = formatters()
+    for formatter in (powertools, lean):
+        formatter.append_keys(held=Uncomparable())
+
+    assert_same_text(powertools, lean, "inside", {"given": Uncomparable()}, CREATED_NS)
+
+
+def test_a_formatter_made_with_a_cleaning_writes_by_it_with_or_without_a_record() -> None:
+    # Not the runtime's rule: the formatter's serializer is its cleaning's, so the two paths agree.
+    cleaning = Cleaning(
+        as_is=frozenset({"level", "location", "timestamp"}),
+        is_sensitive=lambda key: key == "pin",
+        replacement="<hidden>",
+        redact=lambda value: f"<{value}>" if isinstance(value, str) else value,
+        dumps=lambda log: json.dumps(log, sort_keys=True),
+    )
+    lean = LeanFormatter(cleaning=cleaning)
+    lean.append_keys(pin="1234", note="kept", gone=None)
+
+    text = lean.format_text("INFO", "hook", 26, CREATED_NS, "inside", {"given": "x"})
+
+    assert text == lean.format(record_at(CREATED_NS, "inside", {"given": "x"}))
+    assert json.loads(text or "") == {
+        "level": "INFO",
+        "location": "hook:26",
+        "message": "<inside>",
+        "timestamp": lean.formatTime(record_at(CREATED_NS, "inside", {})),
+        "pin": "<hidden>",
+        "note": "<kept>",
+        "given": "<x>",
+    }
+
+
+def test_a_formatter_takes_a_serializer_or_a_cleaning_not_both() -> None:
+    with pytest.raises(TypeError, match="not both"):
+        LeanFormatter(json_serializer=json.dumps, cleaning=logs._CLEANING)

@@ -8,14 +8,14 @@ directly, formats the time's fixed part once a second, and parses a message as J
 first character can start a JSON document. Anything unusual (a custom `%(...)s` key, a date
 format, exceptions) goes through Powertools' own code.
 
-A line without a record (`format_text`, a hook's `ctx.log`) is also cleaned as it is built, when the
-formatter is given its serializer's rule (`Cleaning`): the keys are copied and filled in whole, and
-only those a plan made for the line's set of keys names are looked at one by one.
+A formatter made with a `Cleaning` (the runtime's) serializes by that rule, and cleans a line without a
+record (`format_text`, a hook's `ctx.log`) by it as it builds the line: the keys are copied whole, and
+only a few are looked at one by one. Which ones (to fill in, to leave out, to redact) the plan says,
+kept for the last set of key names.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from aws_lambda_powertools.logging.formatter import RESERVED_LOG_ATTRS, THREAD_L
 
 if TYPE_CHECKING:
     import logging
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 _RESERVED = frozenset(RESERVED_LOG_ATTRS)
 # Powertools' default `%(...)s` keys, produced here without formatting against a copy of the record.
@@ -47,10 +47,11 @@ _NOT_PLAIN = _RESERVED | _SET_LAST
 
 @dataclass(frozen=True)
 class Cleaning:
-    """The rule of a serializer that drops the keys whose value is None and cleans the others' values
-    (redacts secrets) before it writes them: `json_serializer(log)` is `dumps(cleaned(log))`.
+    """How a log is written: the keys whose value is None left out, the others' values cleaned
+    (secrets redacted), then `dumps`: `serialize`.
 
-    Given to `LeanFormatter` beside that serializer, it lets a line be cleaned as it is built."""
+    Given to `LeanFormatter`, it is both the formatter's serializer and the rule by which a line
+    without a record is cleaned as it is built: one source, so the two paths cannot disagree."""
 
     as_is: frozenset[str]  # keys whose values are written as they are
     is_sensitive: Callable[[Any], bool]  # a key whose value is written as `replacement`
@@ -66,6 +67,10 @@ class Cleaning:
             for key, value in log.items()
             if value is not None
         }
+
+    def serialize(self, log: dict[str, Any]) -> str:
+        """The JSON text of `log` cleaned."""
+        return self.dumps(self.cleaned(log))
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class LeanFormatter(LambdaPowertoolsFormatter):
 
     def __init__(
         self,
-        json_serializer: Callable[[dict[str, Any]], str],
+        json_serializer: Callable[[dict[str, Any]], str] | None = None,
         *,
         serializer_drops_none: bool = False,
         cleaning: Cleaning | None = None,
@@ -104,9 +109,13 @@ class LeanFormatter(LambdaPowertoolsFormatter):
     ) -> None:
         """`serializer_drops_none`: `json_serializer` leaves out the keys whose value is None itself,
         as Powertools does before serializing; a record is then not copied once more to drop them.
-        `cleaning`: `json_serializer`'s own rule (it drops None keys, then), with which `format_text`
-        builds the cleaned line in one pass over the keys."""
-        super().__init__(json_serializer=cast("Callable[[Any], str]", json_serializer), **options)
+        `cleaning`, in place of a `json_serializer`: the serializer is `cleaning.serialize`, and
+        `format_text` builds a line cleaned by the same rule as it goes."""
+        if cleaning is not None:
+            if json_serializer is not None:
+                raise TypeError("LeanFormatter: a json_serializer or a cleaning (which serializes), not both")
+            json_serializer = cleaning.serialize
+        super().__init__(json_serializer=cast("Callable[[Any], str] | None", json_serializer), **options)
         self.serializer_drops_none = serializer_drops_none or cleaning is not None
         # The keys `clear_state()` leaves, from the record order and default keys the formatter is
         # made with (Powertools sets neither again): made once, half of what starting an invocation took.
@@ -126,9 +135,16 @@ class LeanFormatter(LambdaPowertoolsFormatter):
     def format(self, record: logging.LogRecord) -> str:  # noqa: A003 - logging's name
         if record.exc_info:
             return super().format(record)  # tracebacks are rare: Powertools' own code, all of it
-        timestamp = functools.partial(self.formatTime, record)
-        formatted = self._keys(record.levelname, record.funcName, record.lineno, timestamp, record)
-        assert formatted is not None  # with a record, every key can be formatted
+        formatted = self._keys()
+        self._fill_in(  # with a record, every key can be filled in: True
+            formatted,
+            _RESERVED.intersection(formatted),
+            level=record.levelname,
+            location=f"{record.funcName}:{record.lineno}",
+            second=int(record.created),
+            millisecond=int(record.msecs),
+            record=record,
+        )
         for key, value in record.__dict__.items():
             if key not in _RESERVED:
                 formatted[key] = value
@@ -144,14 +160,22 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         if not self._cannot_be_json(message):
             return None
         # As a LogRecord has them: the second from the time as a float, the milliseconds from the integer.
-        second, milliseconds = int(created_ns / 1e9), created_ns % 1_000_000_000 // 1_000_000
+        second, millisecond = int(created_ns / 1e9), created_ns % 1_000_000_000 // 1_000_000
+        location = f"{function}:{line}"
         if self.cleaning is not None and not THREAD_LOCAL_KEYS.get() and _NOT_PLAIN.isdisjoint(extra):
             return self._planned_line(
-                self.cleaning, (level, f"{function}:{line}", second, milliseconds), message, extra
+                self.cleaning, message, extra, level=level, location=location, second=second, millisecond=millisecond
             )
-        timestamp = functools.partial(self._default_time_text, second, milliseconds)
-        formatted = self._keys(level, function, line, timestamp, None)
-        if formatted is None:
+        formatted = self._keys()
+        if not self._fill_in(
+            formatted,
+            _RESERVED.intersection(formatted),
+            level=level,
+            location=location,
+            second=second,
+            millisecond=millisecond,
+            record=None,
+        ):
             return None
         for key, value in extra.items():
             if key not in _RESERVED:  # as a record's: `level` or `timestamp` in `extra` is not written
@@ -159,15 +183,22 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         return self._finish(formatted, message)
 
     def _planned_line(
-        self, cleaning: Cleaning, at: tuple[str, str, int, int], message: str, extra: dict[str, Any]
+        self,
+        cleaning: Cleaning,
+        message: str,
+        extra: dict[str, Any],
+        *,
+        level: str,
+        location: str,
+        second: int,
+        millisecond: int,
     ) -> str | None:
-        """`format_text`'s line (`at`: its level, location, second and millisecond), for a logger
-        without this thread's keys and `extra` without the names a record treats apart
-        (`_NOT_PLAIN`). Built as `_keys` and `_finish` build it (the logger's keys, `extra`'s in
-        place or after them, the message, the trace id), but in whole-dict steps: the keys looked
-        at one by one (to fill in, to leave out as None, to clean) are those the plan made for this
-        set of keys names. Looking at every key, in Python, was most of a line's work.
-        test_log_format compares the lines with Powertools' records."""
+        """`format_text`'s line, for a logger without this thread's keys and `extra` without the
+        names a record treats apart (`_NOT_PLAIN`). Built as `_keys`, `_fill_in` and `_finish` build
+        it (the logger's keys, `extra`'s in place or after them, the message, the trace id), but in
+        whole-dict steps: the plan, kept for the last set of key names, lists which keys to fill in,
+        leave out or clean, and only those are looked at one by one. Looking at every key, in
+        Python, was most of a line's work. test_log_format compares the lines with Powertools' records."""
         line = {**self.log_format, **extra}
         line["message"] = message
         if self.serialize_stacktrace:
@@ -176,34 +207,21 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         plan = self._last_plan
         if plan is None or line.keys() != plan.keys:  # a set's comparison: the order is the line's own
             plan = self._last_plan = _Plan.of(cleaning, line)
-        if plan.reserved and not self._filled_in(line, plan.reserved, at):
+        if plan.reserved and not self._fill_in(
+            line, plan.reserved, level=level, location=location, second=second, millisecond=millisecond, record=None
+        ):
             return None
         for key in plan.none:
             if line[key] is None:
                 del line[key]
-        if None in line.values():  # None where the plan's line had a value: left out key by key
-            line = {key: value for key, value in line.items() if value is not None}
+        for value in line.values():  # `is`, not `None in`: a value's own `__eq__` may do anything, raise too
+            if value is None:  # where the plan's line had a value: left out key by key
+                line = {key: kept for key, kept in line.items() if kept is not None}
+                break
         for key, sensitive in plan.cleaned:
             if key in line:
                 line[key] = cleaning.replacement if sensitive else cleaning.redact(line[key])
         return cleaning.dumps(line)
-
-    def _filled_in(self, line: dict[str, Any], reserved: tuple[Any, ...], at: tuple[str, str, int, int]) -> bool:
-        """Powertools' `%(...)s` keys of `line` filled in, as `_keys` fills them without a record;
-        False when only a record will do."""
-        for key in reserved:
-            value = line[key]
-            if not value:
-                continue  # written as it is (None: left out)
-            if value == _LEVEL:
-                line[key] = at[0]
-            elif value == _LOCATION:
-                line[key] = at[1]
-            elif value == _TIMESTAMP and self._default_time_format():
-                line[key] = self._default_time_text(at[2], at[3])
-            elif not isinstance(value, str) or "%" in value:
-                return False  # a key that formats the record's attributes, or a date format of one's own
-        return True
 
     def _finish(self, formatted: dict[str, Any], message: Any) -> str:
         formatted["message"] = message
@@ -215,41 +233,55 @@ class LeanFormatter(LambdaPowertoolsFormatter):
             return self.serialize(log=formatted)
         return self.serialize(log={key: value for key, value in formatted.items() if value is not None})
 
-    def _keys(
-        self, level: str, function: str, line: int, timestamp: Callable[[], str], record: logging.LogRecord | None
-    ) -> dict[str, Any] | None:
-        """The logger's keys, then this thread's, with Powertools' `%(...)s` values filled in; without
-        a `record`, None where one is needed (a key that formats another attribute, a date format).
-
-        Copied whole, then only the keys named like a record's attributes looked at: a copy is one
-        step, and a loop over every key was most of the cost of a record."""
+    def _keys(self) -> dict[str, Any]:
+        """The logger's keys, then this thread's: copied whole, a single step."""
         formatted = dict(self.log_format)
         formatted.update(THREAD_LOCAL_KEYS.get())
+        return formatted
+
+    def _fill_in(
+        self,
+        line: dict[str, Any],
+        keys: Iterable[Any],
+        *,
+        level: str,
+        location: str,
+        second: int,
+        millisecond: int,
+        record: logging.LogRecord | None,
+    ) -> bool:
+        """Powertools' values of `line`'s `keys`, those named like a record's attributes: `%(...)s`
+        texts, formatted against the record. Its default ones (`%(levelname)s`, `%(funcName)s:%(lineno)d`,
+        `%(asctime)s` in the default time format) are filled in from `level`, `location`, `second`
+        and `millisecond`; any other is formatted against `record`. Without a record (None), False
+        when one is needed: a text that formats another attribute, or a date format of one's own.
+
+        Only these keys are looked at one by one: a loop over every key was most of a record's cost."""
         record_dict: dict[str, Any] | None = None
-        for key in _RESERVED.intersection(formatted):
-            value = formatted[key]
+        for key in keys:
+            value = line[key]
             if not value:
-                continue
+                continue  # written as it is (None: left out)
             if value == _LEVEL:
-                formatted[key] = level
+                line[key] = level
             elif value == _LOCATION:
-                formatted[key] = f"{function}:{line}"
-            elif value == _TIMESTAMP and (record is not None or self._default_time_format()):
-                formatted[key] = timestamp()
+                line[key] = location
+            elif value == _TIMESTAMP and self._default_time_format():
+                line[key] = self._default_time_text(second, millisecond)
             elif record is None:
                 if not isinstance(value, str) or "%" in value:
-                    return None
+                    return False
                 # a text that formats nothing is itself, as `value % record_dict` would give it
             else:
-                if record_dict is None:  # someone's own `%(...)s` key: as Powertools formats it
-                    record_dict = {**record.__dict__, "asctime": self.formatTime(record)}
                 if not isinstance(value, str):
                     raise ValueError(
                         "Logging keys that override reserved log attributes need to be type 'str', "
                         f"instead got '{type(value).__name__}'"
                     )
-                formatted[key] = value % record_dict
-        return formatted
+                if record_dict is None:  # someone's own `%(...)s` key (or a date format): as Powertools formats it
+                    record_dict = {**record.__dict__, "asctime": self.formatTime(record)}
+                line[key] = value % record_dict
+        return True
 
     def _message(self, record: logging.LogRecord) -> Any:
         """Powertools' message: parsed when it is JSON text, formatted with its args, else as it is."""

@@ -74,21 +74,18 @@ def _dumps(value: Any) -> str:
         return _standard_dumps(value)
 
 
-# The one rule of every record's values, for the serializer and for the formatter's own lines.
+# The one rule of every record's values: the values of every key but the runtime's own redacted, and
+# the keys whose value is None left out (as Powertools leaves them out before serializing: the
+# formatter hands them to the serializer, so that a record is copied once, not twice).
 _CLEANING = Cleaning(_RUNTIME_KEYS, is_sensitive_key, REDACTED, redact, _dumps)
-
-
-def _redacting_dumps(record: dict[str, Any]) -> str:
-    """The record as JSON text, the values of every key but the runtime's own redacted, and the
-    keys whose value is None left out (as Powertools leaves them out before serializing: the
-    formatter hands them here, so that the record is copied once, not twice)."""
-    return _dumps(_CLEANING.cleaned(record))
+# A record as JSON text by that rule: the runtime formatter's serializer.
+_redacting_dumps = _CLEANING.serialize
 
 
 def lean_formatter(**options: Any) -> LeanFormatter:
     """The runtime's formatter (`options` are Powertools' formatter's): records serialized by
-    `_redacting_dumps`, and a `ctx.log` line cleaned by the same rule as it is built."""
-    return LeanFormatter(json_serializer=_redacting_dumps, cleaning=_CLEANING, **options)
+    `_CLEANING`, and a `ctx.log` line cleaned by the same rule as it is built."""
+    return LeanFormatter(cleaning=_CLEANING, **options)
 
 
 def format_log_args(args: tuple[Any, ...]) -> str:
