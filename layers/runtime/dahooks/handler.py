@@ -60,19 +60,21 @@ class HookFunction:
     def _respond(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = request_id_of(event)  # once: the error body and the metrics line both carry it
         try:
-            try:
-                claims = jwt_claims_of(event)
-                require_machine(claims)  # request.user comes from the body: trusted servers only
-                body = parse_json_object(read_body(event))
-                self.hook_type.validate_request(body)
-                ctx = self._context(body, str(claims.get("sub") or ""), request_id)
-                append_key("actor", ctx.request.user.get("user_id"))
-                seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
-                return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
-            except DahooksError as error:
-                logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
-                return error_response(error, request_id)
+            claims = jwt_claims_of(event)
+            require_machine(claims)  # request.user comes from the body: trusted servers only
+            body = parse_json_object(read_body(event))
+            self.hook_type.validate_request(body)
+            ctx = self._context(body, str(claims.get("sub") or ""), request_id)
+            append_key("actor", ctx.request.user.get("user_id"))
+            seconds = context.get_remaining_time_in_millis() / 1000 - self.deadline_margin
+            return json_text_response(200, self.loaded.answer(ctx, body, seconds).text)
+        except DahooksError as error:
+            logger.info("request answered with an error", extra={"status": error.status, "error": error.code})
+            return error_response(error, request_id)
         finally:
+            # Here, inside the invocation's logging wrapper, not around it in `__call__` as JsonApi and
+            # the registration functions flush: the request id read above serves this line too. The
+            # line goes straight to stdout, not through the logger: the wrapper's keys do not touch it.
             hook_metrics.flush(self.metrics_destination, correlation_id=request_id)
 
     def _context(self, body: dict[str, Any], caller: str, request_id: str) -> Context:
