@@ -87,6 +87,9 @@ def hook_counters(error: BaseException | None) -> tuple[str, ...]:
     return (INVOCATIONS, HOOK_FAILED)
 
 
+_ANSWERED = hook_counters(None)  # a run that answered, as nearly every run does: counted without a call
+
+
 class HookRun:
     """One run of a hook, counted in the hook types' metrics when its `with` block ends: by how it
     ended (the exception it raised, or `refused` when the caller saw a refusal without one) and with
@@ -101,11 +104,13 @@ class HookRun:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
-        counters = hook_counters(error) if error is not None else (INVOCATIONS, REFUSALS) if self.refused else _ANSWERED
+        if error is not None:
+            counters = hook_counters(error)
+        elif self.refused:
+            counters = (INVOCATIONS, REFUSALS)
+        else:
+            counters = _ANSWERED
         hook_metrics.add_run(self.hook_type, counters, (time.perf_counter() - self.started) * 1000)
-
-
-_ANSWERED = hook_counters(None)  # a run that answered, as nearly every run does: counted without a call
 
 
 @dataclass(frozen=True)
@@ -214,14 +219,14 @@ class InvocationMetrics:
         key = (destination.namespace, destination.service, hook_type, counters, timed)
         texts = self._one_texts.get(key)
         if texts is None:
-            header, values = self._texts_of(destination, hook_type, list(counters), timed)
-            texts = (header, values + (f',"{self.duration}":[' if timed else ""))
+            header, counts = self._texts_of(destination, hook_type, list(counters), timed)
+            texts = (header, counts + (f',"{self.duration}":[' if timed else ""))
             if len(self._one_texts) >= _TEXTS_KEPT:
                 self._one_texts.clear()
             self._one_texts[key] = texts
-        header, values = texts
+        header, counts_then_duration = texts  # the counters' values, then the duration's opening `,"<name>":[`
         samples = f"{duration_ms:.3f}]" if timed else ""
-        return f'{{"_aws":{{"Timestamp":{timestamp}{header}{extra}{values}{samples}}}'
+        return f'{{"_aws":{{"Timestamp":{timestamp}{header}{extra}{counts_then_duration}{samples}}}'
 
     def _grouped_lines(
         self, runs: list[_Run], destination: MetricsDestination, timestamp: int, extra: str

@@ -11,7 +11,6 @@ last failures for the dashboard's configuration page (`storage.hook_errors`).
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ class LoadedHook:
         hook = load_hook(path, f"dahooks_hook_{hook_type.name.replace('-', '_')}")
         return cls(hook_type, hook, hook is not None and wants_callback(hook, 1))
 
-    @functools.cached_property  # read twice a request: an attribute after the first, not a call
+    @property
     def name(self) -> str:
         return self.hook_type.name
 
