@@ -17,6 +17,7 @@ import hashlib
 import os
 import select
 import shutil
+import string
 import subprocess
 import tempfile
 from pathlib import Path
@@ -37,6 +38,8 @@ LAUNCHER_CLASS_FILE = f"{LAUNCHER_CLASS}.class"
 LAUNCHER_CACHE = STATE_DIR / "dynamodb-launcher"  # compiled, never committed: built against the jar npm installed
 TMP_DIR = STATE_DIR / "tmp"
 READY_PREFIX = "dynamodb-local-ready "
+# What a DynamoDB table name may hold (3 to 255 of these).
+TABLE_NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_.-")
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 10.0  # Java writes its database files when it stops; give it the time
 

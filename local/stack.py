@@ -44,7 +44,7 @@ from .demo_directory import (
     demo_password,
     demo_pool,
 )
-from .dynamodb_local import DynamoDBLocal
+from .dynamodb_local import TABLE_NAME_CHARACTERS, DynamoDBLocal
 from .event_source import SqsEventSource
 from .gateway import Gateway, NonLoopbackBindError, ensure_loopback
 from .local_login import LocalLogin
@@ -328,7 +328,7 @@ def _loopback_url(text: str) -> str:
 
 
 def _table_prefix(text: str) -> str:
-    if any(not (char.isascii() and (char.isalnum() or char in "_.-")) for char in text):
+    if not TABLE_NAME_CHARACTERS.issuperset(text):
         raise argparse.ArgumentTypeError(f"a table name holds only A-Z, a-z, 0-9, '_', '.' and '-', not {text!r}")
     return text
 

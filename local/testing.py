@@ -675,8 +675,11 @@ def table_prefix_of(owner: str) -> str:
     """A prefix of table names of `owner`'s own (an xdist worker's id, a stack's state directory),
     for the tables it creates on a shared DynamoDB Local: the owner's last name, readable in a
     ListTables, and a hash of the whole, unique (every xdist worker has a `local-stack0`)."""
-    readable = "".join(char for char in Path(owner).name if char.isalnum() or char in "_.-")[:24]
-    return f"{readable}-{hashlib.sha256(owner.encode()).hexdigest()[:8]}-"
+    from .dynamodb_local import TABLE_NAME_CHARACTERS
+
+    readable = "".join(char for char in Path(owner).name if char in TABLE_NAME_CHARACTERS)[:24]
+    digest = hashlib.sha256(owner.encode()).hexdigest()[:8]
+    return f"{readable}-{digest}-" if readable else f"{digest}-"  # never a leading "-": an option's look
 
 
 SHARED_DYNAMODB_WORKERINPUT = "shared_dynamodb_file"  # the endpoint file's key in each xdist worker's workerinput

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from local import dynamodb_local
+from local.dynamodb_local import TABLE_NAME_CHARACTERS
 from local.stack import parse_args
 from local.testing import SHARED_DYNAMODB_FAILED, SharedDynamoDBLocal, shared_dynamodb_endpoint, table_prefix_of
 
@@ -69,7 +70,9 @@ def test_each_owner_names_its_tables_apart_and_readably(tmp_path: Path) -> None:
     assert first != second
     assert first.startswith("local-stack0-")
     assert table_prefix_of(str(tmp_path / "gw0" / "local-stack0")) == first  # the same owner, the same tables
-    assert all(char.isalnum() or char in "_.-" for char in first + table_prefix_of("a b/c:d*e"))
+    assert TABLE_NAME_CHARACTERS.issuperset(first + table_prefix_of("a b/c:d*e/é-stack"))
+    # What `--table-prefix` accepts: a stack started on a state directory of any name takes its prefix.
+    assert parse_args(["--dynamodb-endpoint", "http://127.0.0.1:8000", "--table-prefix", table_prefix_of("/tmp/é")])
 
 
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.1:8000", "http://127.0.0.1:8000/"])
