@@ -70,7 +70,7 @@ def formatters(**options: Any) -> tuple[LambdaPowertoolsFormatter, LeanFormatter
     """Powertools' formatter and ours, with the same serializer, options and keys; ours as the
     runtime makes it, leaving the keys whose value is None to the serializer to drop, and cleaning
     a line without a record as it builds it."""
-    powertools = LambdaPowertoolsFormatter(json_serializer=logs._redacting_dumps, **options)
+    powertools = LambdaPowertoolsFormatter(json_serializer=logs._CLEANING.serialize, **options)
     lean = logs.lean_formatter(**options)
     for formatter in (powertools, lean):
         formatter.append_keys(**INVOCATION_KEYS)
@@ -142,7 +142,7 @@ def test_with_a_serializer_that_keeps_none_the_formatter_drops_the_none_keys_its
         return json.dumps(log, default=str, separators=(",", ":"))
 
     powertools = LambdaPowertoolsFormatter(json_serializer=plain)
-    lean = LeanFormatter(json_serializer=plain)  # serializer_drops_none=False: the default
+    lean = LeanFormatter(json_serializer=plain)  # no cleaning: the formatter drops the Nones
     for formatter in (powertools, lean):
         formatter.append_keys(**INVOCATION_KEYS, dropped=None)
     made = record("kept", extra={"none": None, "kept": 1})
@@ -266,7 +266,7 @@ class _Capture:
 def powertools_reference() -> _Capture:
     stream = io.StringIO()
     # A service of its own each time: a Logger of a known name reuses the handler (and stream) it had.
-    reference = Logger(service=f"reference-{uuid.uuid4()}", json_serializer=logs._redacting_dumps, stream=stream)
+    reference = Logger(service=f"reference-{uuid.uuid4()}", json_serializer=logs._CLEANING.serialize, stream=stream)
     return _Capture(reference, stream)
 
 

@@ -103,20 +103,18 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         self,
         json_serializer: Callable[[dict[str, Any]], str] | None = None,
         *,
-        serializer_drops_none: bool = False,
         cleaning: Cleaning | None = None,
         **options: Any,
     ) -> None:
-        """`serializer_drops_none`: `json_serializer` leaves out the keys whose value is None itself,
-        as Powertools does before serializing; a record is then not copied once more to drop them.
-        `cleaning`, in place of a `json_serializer`: the serializer is `cleaning.serialize`, and
-        `format_text` builds a line cleaned by the same rule as it goes."""
+        """`cleaning`, in place of a `json_serializer`: the serializer is `cleaning.serialize`, which
+        leaves out the keys whose value is None itself (a record is then not copied once more to
+        drop them, as Powertools does before serializing), and `format_text` builds a line cleaned
+        by the same rule as it goes."""
         if cleaning is not None:
             if json_serializer is not None:
                 raise TypeError("LeanFormatter: a json_serializer or a cleaning (which serializes), not both")
             json_serializer = cleaning.serialize
         super().__init__(json_serializer=cast("Callable[[Any], str] | None", json_serializer), **options)
-        self.serializer_drops_none = serializer_drops_none or cleaning is not None
         # The keys `clear_state()` leaves, from the record order and default keys the formatter is
         # made with (Powertools sets neither again): made once, half of what starting an invocation took.
         self._cleared_keys = {**dict.fromkeys(self.log_record_order), **self.keys_combined}
@@ -229,7 +227,7 @@ class LeanFormatter(LambdaPowertoolsFormatter):
         if self.serialize_stacktrace:
             formatted["stack_trace"] = None
         formatted["xray_trace_id"] = self._get_latest_trace_id()
-        if self.serializer_drops_none:
+        if self.cleaning is not None:  # its serializer leaves out the Nones
             return self.serialize(log=formatted)
         return self.serialize(log={key: value for key, value in formatted.items() if value is not None})
 

@@ -77,8 +77,6 @@ def _dumps(value: Any) -> str:
 # the keys whose value is None left out (as Powertools leaves them out before serializing: the
 # formatter hands them to the serializer, so that a record is copied once, not twice).
 _CLEANING = Cleaning(_RUNTIME_KEYS, is_sensitive_key, REDACTED, redact, _dumps)
-# A record as JSON text by that rule: the runtime formatter's serializer.
-_redacting_dumps = _CLEANING.serialize
 
 
 def lean_formatter(**options: Any) -> LeanFormatter:
