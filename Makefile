@@ -42,8 +42,10 @@ STACK ?= delegated-admin-hooks
 # subprocess compile the same modules again, and pytest rewrite every test module's asserts again.
 unexport PYTHONDONTWRITEBYTECODE
 
-# Debian's chromium, which the dashboard's browser tests drive through Playwright (no browser download).
-CHROMIUM := /usr/bin/chromium
+# Debian's build of Chromium's headless shell (package chromium-headless-shell), which the dashboard's
+# browser tests drive through Playwright (no browser download): the build Playwright itself runs headless
+# tests in, and a third of the CPU of the full chromium in headless mode for the same tests.
+CHROMIUM := /usr/bin/chromium-headless-shell
 
 # What a developer types reaches the programs exactly as typed, and runs nothing: these variables are
 # never expanded by make (a value holding $(...) stays text) nor handed to recipes' environments (make
@@ -94,9 +96,9 @@ dynamodb-launcher: install node_modules/.installed
 # Installed where missing, as root (CI is): `apt-get update` first, since an image's lists may be stale
 # or absent; no recommends (they pull in systemd, udev and more; fonts-dejavu is already there).
 $(CHROMIUM):
-	@test "$$(id -u)" = 0 || { echo "the browser tests need Debian's chromium: sudo apt-get install --no-install-recommends chromium" >&2; exit 1; }
+	@test "$$(id -u)" = 0 || { echo "the browser tests need Debian's chromium-headless-shell: sudo apt-get install --no-install-recommends chromium-headless-shell" >&2; exit 1; }
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell
 
 # The three checks run side by side in the background while the tests run (on two cores the tests
 # leave gaps while their servers start); the checks' output, each one's kept together, is printed

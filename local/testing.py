@@ -29,8 +29,8 @@ drive this project locally, and the one place they import it from.
   `starts_without_aws_sdk`, which functions must start without boto3.
 - What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
   `role_statements` (the IAM statements of a function's role, its managed policies included).
-- The dashboard in a browser: `launch_chromium` (Debian's chromium driven by Playwright, with no
-  browser download and no network beyond loopback), `serious_violations` (axe-core, from npm,
+- The dashboard in a browser: `launch_chromium` (Debian's Chromium headless shell driven by
+  Playwright, with no browser download and no network beyond loopback), `serious_violations` (axe-core, from npm,
   loaded into a page when it is checked), `sign_in` (through the local managed login, as a demo user).
 
 pytest fixtures live in the tests' conftest.py files and call into this module. It imports boto3
@@ -1297,7 +1297,9 @@ def role_statements(rendered: dict[str, Any], function: str) -> list[dict[str, A
 
 # --------------------------------------------------------------------------- the dashboard in a browser
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; `make test` installs it where it is missing
+# Debian's build of Chromium's headless shell (package chromium-headless-shell), the build Playwright runs
+# headless tests in; `make test` installs it where it is missing.
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -1317,7 +1319,9 @@ SERIOUS = ("serious", "critical")
 def launch_chromium(playwright: Any) -> Any:
     """A headless Chromium: Debian's, through Playwright's `executable_path` (Playwright's own build is never used)."""
     if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium-headless-shell, as root)"
+        )
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 

@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: Debian's chromium driven by Playwright, on a local stack of its own.
+"""The dashboard in a real browser, Debian's Chromium headless shell driven by Playwright, on a local
+stack of its own.
 
 The stack is `make run`'s, started for the browser tests alone (`dashboard_stack`): the other tests of
 the session's `local_stack` (schemathesis most) already make the longest chain of tests one xdist
