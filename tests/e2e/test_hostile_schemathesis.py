@@ -5,6 +5,13 @@ through the gateway and its JWT authorizer to the functions' worker processes: n
 5xx, and every answer must be one the document promises for that route — status, content type,
 headers, and a body matching its schema (so every error is JSON with `error` and `message`, or
 API Gateway's own `{"message": ...}`). Schemathesis's CLI runs it, as a user would run it.
+
+The requests carry a machine token with every scope. The machine routes (hooks, custom data, health)
+get all of Schemathesis's phases. The users API's routes take only a dashboard user's token, so a
+machine token meets their authorizer's 401 whatever the request: they get the coverage phase, whose
+boundary and invalid cases reach each route and each parameter once, and not the fuzzing and
+stateful phases, which would only send more requests to the same refusal (the stateful phase's
+links are all among those routes). Both runs go side by side.
 """
 
 from __future__ import annotations
@@ -25,24 +32,37 @@ CHECKS = (
 )
 MAX_EXAMPLES_PER_ROUTE = 25
 SEED = 6  # reproducible in CI; change it locally to explore
+USERS_API_AUTHORIZER = "DashboardUserAuthorizer"
+USERS_API_PREFIX = "/api/"
 
 
 def test_generated_requests_to_every_route_get_documented_answers_and_no_5xx(local_stack, tmp_path):
-    scopes = sorted({scope for route in Template().routes() for scope in route.scopes})
+    routes = Template().routes()
+    users_api = [route for route in routes if route.authorizer == USERS_API_AUTHORIZER]
+    assert users_api, f"no route uses {USERS_API_AUTHORIZER}"
+    assert all(route.path.startswith(USERS_API_PREFIX) for route in users_api)
+    assert not any(route.path.startswith(USERS_API_PREFIX) for route in routes if route not in users_api)
+    scopes = sorted({scope for route in routes for scope in route.scopes})
     token = local_stack.token(*scopes)
     before = local_stack.request("GET", "/custom-data", token=token).json()["data"]
 
-    completed = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", str(OPENAPI), "--url", local_stack.url]
-        + ["--header", f"Authorization: Bearer {token}", "--checks", ",".join(CHECKS)]
-        + ["--max-examples", str(MAX_EXAMPLES_PER_ROUTE), "--mode", "all", "--seed", str(SEED)]
-        + ["--workers", "1", "--generation-database", "none", "--request-timeout", "30", "--no-color"]
-        + ["--suppress-health-check", "all"],
-        cwd=tmp_path,  # schemathesis keeps a .schemathesis/ cache in its working directory
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    common = [sys.executable, "-m", "schemathesis.cli", "run", str(OPENAPI), "--url", local_stack.url]
+    common += ["--header", f"Authorization: Bearer {token}", "--checks", ",".join(CHECKS)]
+    common += ["--max-examples", str(MAX_EXAMPLES_PER_ROUTE), "--mode", "all", "--seed", str(SEED)]
+    common += ["--workers", "1", "--generation-database", "none", "--request-timeout", "30", "--no-color"]
+    common += ["--suppress-health-check", "all"]
+    runs = {
+        "machine routes": common + ["--exclude-path-regex", f"^{USERS_API_PREFIX}"],
+        "users API routes": common + ["--include-path-regex", f"^{USERS_API_PREFIX}", "--phases", "coverage"],
+    }
+    processes = {}
+    for name, command in runs.items():
+        # schemathesis keeps a .schemathesis/ cache in its working directory: one each
+        (workdir := tmp_path / name.replace(" ", "-")).mkdir()
+        processes[name] = subprocess.Popen(  # noqa: S603 - our own interpreter running schemathesis
+            command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    outputs = {name: process.communicate(timeout=600) for name, process in processes.items()}
 
     # The run wrote generated custom data to the session's shared stack: put back what was there. And
     # it queued generated registrations, which the worker would deliver for minutes (at its interval,
@@ -51,5 +71,7 @@ def test_generated_requests_to_every_route_get_documented_answers_and_no_5xx(loc
     sqs = aws.client("sqs", local_stack.ready["moto"])
     for queue in ("RegistrationQueue", "RegistrationDeadLetterQueue"):
         sqs.purge_queue(QueueUrl=local_stack.ready["values"][queue])
-    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
-    assert f"{len(Template().routes())} selected" in completed.stdout
+    for name, (stdout, stderr) in outputs.items():
+        assert processes[name].returncode == 0, f"{name}:\n{stdout[-6000:]}{stderr[-2000:]}"
+    assert f"Selected: {len(routes) - len(users_api)}/{len(routes)}" in outputs["machine routes"][0]
+    assert f"Selected: {len(users_api)}/{len(routes)}" in outputs["users API routes"][0]
