@@ -100,19 +100,21 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell
 
-# The three checks run side by side in the background while the tests run (on two cores the tests
-# leave gaps while their servers start); the checks' output, each one's kept together, is printed
-# once the tests are done, and either failing fails the target. `sam build` runs first when its
-# inputs changed: on a fresh clone it pip-installs the arm64 layer, a minute of CPU the tests' time
-# budgets should not compete with.
+# The checks run side by side in the background while the tests run (on two cores the tests leave
+# gaps while their servers start); the checks' output, each one's kept together, is printed once the
+# tests are done, and either failing fails the target. `sam build` runs first when its inputs
+# changed: on a fresh clone it pip-installs the arm64 layer, a minute of CPU the tests' time budgets
+# should not compete with. `sam validate --lint` is not run again here: it is cfn-lint's own check
+# of the template, at the version `make lint` runs (tests/unit/test_locks.py holds the two locks to
+# one cfn-lint and one SAM translator), and it would cost 12 CPU-seconds for the same verdict.
 CHECKS_LOG := .local/checks.log
 
-test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) build ## everything CI runs: every test tier, with lint, typecheck and sam-check beside them
+test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) build ## everything CI runs: every test tier and sam build, with lint and typecheck beside them
 	@mkdir -p $(dir $(CHECKS_LOG))
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck sam-check >$(CHECKS_LOG) 2>&1 & checks=$$!; \
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck >$(CHECKS_LOG) 2>&1 & checks=$$!; \
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS); tests=$$?; \
 	wait $$checks; checked=$$?; \
-	echo "---- lint, typecheck, sam-check ($(CHECKS_LOG))"; cat $(CHECKS_LOG); \
+	echo "---- lint, typecheck ($(CHECKS_LOG))"; cat $(CHECKS_LOG); \
 	if [ $$checked -ne 0 ]; then echo "make test: the checks failed (above)" >&2; fi; \
 	[ $$tests -eq 0 ] && [ $$checked -eq 0 ]
 

@@ -55,3 +55,12 @@ def test_every_locked_requirement_carries_its_hashes(lock):
 
     assert requirements
     assert [entry.split()[0] for entry in requirements if "--hash=sha256:" not in entry] == []
+
+
+@pytest.mark.parametrize("name", ["cfn-lint", "aws-sam-translator"])
+def test_the_sam_cli_lints_with_the_versions_make_lint_runs(name):
+    # `sam validate --lint` is cfn-lint's check of the template: with the same cfn-lint and SAM
+    # translator as the dev lock's, `make lint`'s cfn-lint gives its verdict, and `make test` runs that.
+    sam, dev = pins(SAM_LOCK).get(name), pins(DEV_LOCK).get(name)
+    assert sam is not None, f"{name} is not in {SAM_LOCK.name}"
+    assert sam == dev, f"{name}: the SAM CLI's {sam}, make lint's {dev}; pin them alike and run make lock"
