@@ -64,7 +64,7 @@ def _shared(item: pytest.Item, module: str, tier: str) -> list[str]:
     definitions = getattr(item, "_fixtureinfo", None)  # a test function's fixtures, as pytest resolved them
     for name in item.fixturenames if definitions is not None else ():
         for definition in definitions.name2fixturedefs.get(name, ()):
-            if definition.scope == "session" and definition.baseid.startswith(E2E):
+            if _is_stack(definition):
                 shared.append(f"stack {name}")
             elif definition.scope in ("package", "module", "class"):
                 shared.append(f"fixtures of {module}")
@@ -136,6 +136,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_STACKS_TO_STOP] = _stacks_to_stop(items)
     path = getattr(config, "workerinput", {}).get(WORK_UNITS)
     if path:  # every worker collects the same tests; each writes its own copy, the controller reads one
         written = Path(f"{path}.{config.workerinput['workerid']}")
@@ -175,6 +176,44 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return WorkUnitScheduling(config, log)
 
 
+# ------------------------------------------------------------------ stopping a stack once its tests are done
+#
+# A stack is a session-scoped fixture, which pytest would keep until the session ends: its servers
+# poll while idle (moto's long polls of the registration queue among them), and the dashboard's
+# stack would idle for two minutes of a `make test` beside the tests still running. Each stack is
+# stopped after the last test that uses it, in collection order: a process runs its tests in that
+# order (an xdist worker its work units, each holding every test of its stack). Were a later test to
+# ask for a stopped stack all the same, pytest would start it again.
+
+
+def _stacks_to_stop(items: list[pytest.Item]) -> dict[str, list[str]]:
+    """The stacks to stop after each test: those it is the last, in collection order, to use."""
+    last_user: dict[str, str] = {}
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        for name in item.fixturenames if definitions is not None else ():
+            if any(_is_stack(definition) for definition in definitions.name2fixturedefs.get(name, ())):
+                last_user[name] = item.nodeid
+    stops: dict[str, list[str]] = {}
+    for name, nodeid in last_user.items():
+        stops.setdefault(nodeid, []).append(name)
+    return stops
+
+
+def _is_stack(definition: Any) -> bool:
+    return bool(definition.scope == "session" and definition.baseid.startswith(E2E))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's own teardown first
+    for name in item.config.stash.get(_STACKS_TO_STOP, {}).get(item.nodeid, ()):
+        for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            if _is_stack(definition):
+                definition.finish(item._request)
+
+
+_STACKS_TO_STOP = pytest.StashKey[dict[str, list[str]]]()
 _UNITS_DIR = pytest.StashKey[Path]()
 _SHARED_DYNAMODB = pytest.StashKey[SharedDynamoDBLocal]()
 
