@@ -100,8 +100,9 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell
 
-# The checks run side by side in the background while the tests run (on two cores the tests leave
-# gaps while their servers start); the checks' output, each one's kept together, is printed once the
+# The checks run side by side in the background while the tests run, at a lower priority (on two
+# cores the tests leave gaps while their servers start and while they wait, which the checks fill
+# without taking a core from a test's time budget); the checks' output, each one's kept together, is printed once the
 # tests are done, and either failing fails the target. `sam build` runs first when its inputs
 # changed: on a fresh clone it pip-installs the arm64 layer, a minute of CPU the tests' time budgets
 # should not compete with. `sam validate --lint` is not run again here: it is cfn-lint's own check
@@ -111,7 +112,7 @@ CHECKS_LOG := .local/checks.log
 
 test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) build ## everything CI runs: every test tier and sam build, with lint and typecheck beside them
 	@mkdir -p $(dir $(CHECKS_LOG))
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck >$(CHECKS_LOG) 2>&1 & checks=$$!; \
+	@nice -n 10 $(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck >$(CHECKS_LOG) 2>&1 & checks=$$!; \
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS); tests=$$?; \
 	wait $$checks; checked=$$?; \
 	echo "---- lint, typecheck ($(CHECKS_LOG))"; cat $(CHECKS_LOG); \
