@@ -9,6 +9,7 @@ into it.
 
 from __future__ import annotations
 
+import collections
 import io
 import json
 import logging
@@ -47,14 +48,26 @@ UNIT_TIER = ROOT / "tests" / "unit"
 # `registration_stack`, `lambda_stack`, `dashboard_stack`), together with the other tests of their modules'
 # module-scoped fixtures; the tests of a module-scoped fixture (a stack of the module's own, say); an e2e
 # test that uses neither (it starts its own stack); and otherwise the rest of a module. Units are
-# handed out longest first, by a rough estimate, so that the long e2e units start at once, on every
-# worker, and the unit tier's short modules fill the gaps at the end. Only a worker has the items
-# (and so their fixtures) in hand: each writes the units it computed to a file the controller reads
-# once every worker has collected.
+# handed out longest first, so that the long units start at once, on every worker, and the unit
+# tier's short modules fill the gaps at the end. A unit's length comes from tests/durations.json, the
+# seconds each module took in a `make test` (its tests' share of them): the tests that wait (for a
+# retry's back-off, a queue's next poll) then start beside the busy ones rather than all at the end,
+# with the cores idle. A module missing from the file gets a rough estimate by its tier. Only a
+# worker has the items (and so their fixtures) in hand: each writes the units it computed to a file
+# the controller reads once every worker has collected.
 
+DURATIONS = ROOT / "tests" / "durations.json"
 # Rough seconds per test of each tier, and for the stack or servers a unit starts: enough to order them.
 TIER_SECONDS = {"e2e": 1.0, "functional": 0.3, "unit": 0.02}
 START_SECONDS = {"e2e": 15.0, "functional": 1.0, "unit": 0.0}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--write-durations",
+        metavar="PATH",
+        help="write the seconds each test module took (setup, call and teardown) to PATH, as tests/durations.json",
+    )
 
 
 def _shared(item: pytest.Item, module: str, tier: str) -> list[str]:
@@ -91,16 +104,43 @@ def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
         for other in others:  # a test that shares two things joins the units of both
             parent[root(other)] = root(first)
         parent.setdefault(item.nodeid, root(first))
+    measured = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    tests_of_module = collections.Counter(_module(nodeid) for nodeid in tiers)
     seconds: dict[str, float] = {}
     for nodeid, tier in tiers.items():
-        unit = root(nodeid)
+        unit, module = root(nodeid), _module(nodeid)
+        if module in measured:
+            seconds[unit] = seconds.get(unit, 0.0) + measured[module] / tests_of_module[module]
+            continue
         if unit not in seconds:
             seconds[unit] = 0.0 if unit.startswith("tests of ") else START_SECONDS.get(tier, 15.0)
         seconds[unit] += TIER_SECONDS.get(tier, 1.0)
     return {nodeid: (root(nodeid), seconds[root(nodeid)]) for nodeid in tiers}
 
 
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+class DurationRecorder:
+    """--write-durations: the seconds of each test's phases, added up by module, written at the end
+    (by xdist's controller, to which the workers report, or by the one process of a run without)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seconds: collections.Counter[str] = collections.Counter()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[_module(report.nodeid)] += report.duration
+
+    def pytest_sessionfinish(self) -> None:
+        durations = {module: round(seconds, 1) for module, seconds in sorted(self.seconds.items())}
+        self.path.write_text(json.dumps(durations, indent=1) + "\n", encoding="utf-8")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("write_durations") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(DurationRecorder(Path(config.getoption("write_durations"))))
     if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist"):
         config.stash[_UNITS_DIR] = Path(tempfile.mkdtemp(prefix="pytest-work-units-"))
         if _workers_will_run_tests_beyond_the_unit_tier(config):
