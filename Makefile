@@ -122,10 +122,16 @@ test: install node_modules/.installed dynamodb-launcher $(CHROMIUM) build ## eve
 test-unit: install ## the fast loop: tests/unit only (no process, no socket, no Java)
 	$(PY) -m pytest -n $(call quoted,TEST_WORKERS) tests/unit
 
-lint: install ## ruff, and cfn-lint on the template
+# cfn-lint's verdict depends on the template and cfn-lint's version alone: a template it passed is
+# not linted again (8 CPU-seconds of every make test), as sam build does not build an unchanged tree.
+CFN_LINT_PASSED := .local/cfn-lint.passed
+$(CFN_LINT_PASSED): $(VENV)/.installed template.yaml requirements/dev.txt
+	$(VENV)/bin/cfn-lint template.yaml
+	@mkdir -p $(dir $@) && touch $@
+
+lint: install $(CFN_LINT_PASSED) ## ruff, and cfn-lint on the template (again only when it or cfn-lint changed)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/cfn-lint template.yaml
 
 typecheck: install ## mypy over the layer (strict), the local stack, the tools, and each function with its hook's contract
 	$(VENV)/bin/mypy layers/runtime/dahooks local tools
