@@ -40,8 +40,7 @@ def registration_stack(
 ) -> Iterator[tuple[RunningStack, SlackReceiver]]:
     """template.yaml's API whose registration worker posts to a stand-in Slack, with a 2 s retry
     back-off rather than the deployed minute (a test waits for a retry). Apart from `local_stack`:
-    the schemathesis run there sends registrations of its own, and these tests count what arrives.
-    Its functions' workers start at their first call: these tests call the registration functions only."""
+    the schemathesis run there sends registrations of its own, and these tests count what arrives."""
     state_dir = tmp_path_factory.mktemp("registration-stack")
     with SlackReceiver() as slack:
         seed_registration_secret(state_dir, slack.url)
@@ -51,7 +50,6 @@ def registration_stack(
             "--quiet",
             "--parameter-overrides",
             "RegistrationRetryBaseSeconds=2",
-            warm_containers="LAZY",
             dynamodb_endpoint=shared_dynamodb,
         )
         try:
