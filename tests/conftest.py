@@ -74,16 +74,23 @@ def _shared(item: pytest.Item, module: str, tier: str) -> list[str]:
     """What `item` shares with other tests: the e2e stacks it uses and its module's module-scoped
     fixtures; nothing for an e2e test that starts its own stack; else its module."""
     shared = []
-    definitions = getattr(item, "_fixtureinfo", None)  # a test function's fixtures, as pytest resolved them
-    for name in item.fixturenames if definitions is not None else ():
-        for definition in definitions.name2fixturedefs.get(name, ()):
-            if _is_stack(definition):
-                shared.append(f"stack {name}")
-            elif definition.scope in ("package", "module", "class"):
-                shared.append(f"fixtures of {module}")
+    for name, definition in _fixture_definitions(item):
+        if _is_stack(definition):
+            shared.append(f"stack {name}")
+        elif definition.scope in ("package", "module", "class"):
+            shared.append(f"fixtures of {module}")
     if shared or tier == "e2e":
         return shared
     return [f"tests of {module}"]
+
+
+def _fixture_definitions(item: pytest.Item) -> Iterator[tuple[str, Any]]:
+    """Each fixture `item` uses (by name) with its definitions, as pytest resolved them for a test
+    function (none for another kind of item)."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    for name in item.fixturenames if definitions is not None else ():
+        for definition in definitions.name2fixturedefs.get(name, ()):
+            yield name, definition
 
 
 def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
@@ -98,7 +105,7 @@ def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
 
     tiers: dict[str, str] = {}
     for item in items:
-        module = item.nodeid.split("::", 1)[0]
+        module = _module(item.nodeid)
         tier = tiers[item.nodeid] = module.split("/")[1] if module.count("/") >= 2 else ""
         first, *others = _shared(item, module, tier) or [item.nodeid]
         for other in others:  # a test that shares two things joins the units of both
@@ -106,14 +113,16 @@ def _work_units(items: list[pytest.Item]) -> dict[str, tuple[str, float]]:
         parent.setdefault(item.nodeid, root(first))
     measured = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
     tests_of_module = collections.Counter(_module(nodeid) for nodeid in tiers)
-    seconds: dict[str, float] = {}
+    seconds: dict[str, float] = collections.defaultdict(float)
+    started: set[str] = set()  # the units whose stack or servers an estimate already counts
     for nodeid, tier in tiers.items():
         unit, module = root(nodeid), _module(nodeid)
         if module in measured:
-            seconds[unit] = seconds.get(unit, 0.0) + measured[module] / tests_of_module[module]
+            seconds[unit] += measured[module] / tests_of_module[module]
             continue
-        if unit not in seconds:
-            seconds[unit] = 0.0 if unit.startswith("tests of ") else START_SECONDS.get(tier, 15.0)
+        if unit not in started and not unit.startswith("tests of "):
+            seconds[unit] += START_SECONDS.get(tier, 15.0)
+            started.add(unit)
         seconds[unit] += TIER_SECONDS.get(tier, 1.0)
     return {nodeid: (root(nodeid), seconds[root(nodeid)]) for nodeid in tiers}
 
@@ -124,7 +133,10 @@ def _module(nodeid: str) -> str:
 
 class DurationRecorder:
     """--write-durations: the seconds of each test's phases, added up by module, written at the end
-    (by xdist's controller, to which the workers report, or by the one process of a run without)."""
+    (by xdist's controller, to which the workers report, or by the one process of a run without).
+    Only a run whose every test passed writes them, over the file's figures for the same modules: a
+    failed or interrupted run's are not what the modules take, and a run of a few modules leaves the
+    others' as they were."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -133,9 +145,12 @@ class DurationRecorder:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.seconds[_module(report.nodeid)] += report.duration
 
-    def pytest_sessionfinish(self) -> None:
-        durations = {module: round(seconds, 1) for module, seconds in sorted(self.seconds.items())}
-        self.path.write_text(json.dumps(durations, indent=1) + "\n", encoding="utf-8")
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        if exitstatus != pytest.ExitCode.OK or not self.seconds:
+            return
+        durations = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        durations.update({module: round(seconds, 1) for module, seconds in self.seconds.items()})
+        self.path.write_text(json.dumps(dict(sorted(durations.items())), indent=1) + "\n", encoding="utf-8")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -176,7 +191,6 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    config.stash[_STACKS_TO_STOP] = _stacks_to_stop(items)
     path = getattr(config, "workerinput", {}).get(WORK_UNITS)
     if path:  # every worker collects the same tests; each writes its own copy, the controller reads one
         written = Path(f"{path}.{config.workerinput['workerid']}")
@@ -221,18 +235,22 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 # A stack is a session-scoped fixture, which pytest would keep until the session ends: its servers
 # poll while idle (moto's long polls of the registration queue among them), and the dashboard's
 # stack would idle for two minutes of a `make test` beside the tests still running. Each stack is
-# stopped after the last test that uses it, in collection order: a process runs its tests in that
-# order (an xdist worker its work units, each holding every test of its stack). Were a later test to
-# ask for a stopped stack all the same, pytest would start it again.
+# stopped after the last test that uses it, in the order the tests were collected and sorted in
+# (`--ff`, say): the order a process runs them in (an xdist worker its work units, each holding every
+# test of its stack). Were a later test to ask for a stopped stack all the same (under xdist's
+# `--dist worksteal`, say), pytest would start it again.
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[_STACKS_TO_STOP] = _stacks_to_stop(session.items)
 
 
 def _stacks_to_stop(items: list[pytest.Item]) -> dict[str, list[str]]:
-    """The stacks to stop after each test: those it is the last, in collection order, to use."""
+    """The stacks to stop after each test: those it is the last, in `items`' order, to use."""
     last_user: dict[str, str] = {}
     for item in items:
-        definitions = getattr(item, "_fixtureinfo", None)
-        for name in item.fixturenames if definitions is not None else ():
-            if any(_is_stack(definition) for definition in definitions.name2fixturedefs.get(name, ())):
+        for name, definition in _fixture_definitions(item):
+            if _is_stack(definition):
                 last_user[name] = item.nodeid
     stops: dict[str, list[str]] = {}
     for name, nodeid in last_user.items():
@@ -244,13 +262,17 @@ def _is_stack(definition: Any) -> bool:
     return bool(definition.scope == "session" and definition.baseid.startswith(E2E))
 
 
-@pytest.hookimpl(wrapper=True)
+# trylast: inside pytest's own wrappers, so that what a stack prints as it stops is captured in the
+# test's teardown report, as at the session's end.
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    yield  # the test's own teardown first
-    for name in item.config.stash.get(_STACKS_TO_STOP, {}).get(item.nodeid, ()):
-        for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
-            if _is_stack(definition):
-                definition.finish(item._request)
+    try:
+        yield  # the test's own teardown first
+    finally:
+        for name in item.config.stash.get(_STACKS_TO_STOP, {}).get(item.nodeid, ()):
+            for fixture, definition in _fixture_definitions(item):
+                if fixture == name and _is_stack(definition):
+                    definition.finish(item._request)
 
 
 _STACKS_TO_STOP = pytest.StashKey[dict[str, list[str]]]()

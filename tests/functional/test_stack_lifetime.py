@@ -25,7 +25,7 @@ def log(line):
 ROOT_CONFTEST = """
 import pytest
 
-from tests.conftest import pytest_collection_modifyitems, pytest_runtest_teardown  # the hooks under test
+from tests.conftest import pytest_collection_finish, pytest_runtest_teardown  # the hooks under test
 
 
 @pytest.fixture(scope="session")

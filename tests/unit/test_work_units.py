@@ -60,16 +60,29 @@ def test_without_the_file_every_module_is_estimated(tmp_path: Path, monkeypatch:
     )
 
 
-def test_the_recorder_adds_up_each_modules_phases(tmp_path: Path) -> None:
-    recorder = conftest.DurationRecorder(tmp_path / "durations.json")
+def test_the_recorder_adds_up_each_modules_phases_over_the_files_other_modules(tmp_path: Path) -> None:
+    path = tmp_path / "durations.json"
+    path.write_text(json.dumps({"tests/unit/test_a.py": 9.0, "tests/unit/test_kept.py": 4.0}))
+    recorder = conftest.DurationRecorder(path)
     for nodeid, duration in [("tests/unit/test_a.py::test_x", 0.25), ("tests/unit/test_a.py::test_y", 1.0)]:
         for phase in (0.5, duration, 0.25):  # setup, call, teardown
             recorder.pytest_runtest_logreport(Report(nodeid, phase))  # type: ignore[arg-type]
     recorder.pytest_runtest_logreport(Report("tests/e2e/test_b.py::test_z", 12.34))  # type: ignore[arg-type]
 
-    recorder.pytest_sessionfinish()
+    recorder.pytest_sessionfinish(pytest.ExitCode.OK)
 
-    assert json.loads((tmp_path / "durations.json").read_text()) == {
+    assert json.loads(path.read_text()) == {
         "tests/e2e/test_b.py": 12.3,
         "tests/unit/test_a.py": 2.8,
+        "tests/unit/test_kept.py": 4.0,
     }
+
+
+@pytest.mark.parametrize("status", [pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.INTERRUPTED])
+def test_a_run_that_did_not_pass_writes_nothing(tmp_path: Path, status: pytest.ExitCode) -> None:
+    recorder = conftest.DurationRecorder(tmp_path / "durations.json")
+    recorder.pytest_runtest_logreport(Report("tests/unit/test_a.py::test_x", 1.0))  # type: ignore[arg-type]
+
+    recorder.pytest_sessionfinish(status)
+
+    assert not (tmp_path / "durations.json").exists()
