@@ -118,8 +118,8 @@ def _dispatcher() -> type:
     """moto's dispatcher, remembering which backend serves each host it was asked for.
 
     moto looks the backend up again for every request, by listing the folders of its own package and
-    then trying its URL patterns one after another: two thirds of what a Cognito or SQS request cost
-    its server. A host's backend is fixed for an installed moto, so it is found once.
+    then trying its URL patterns one after another: a fifth to a quarter of what a Cognito or SQS
+    request cost its server. A host's backend is fixed for an installed moto, so it is found once.
     """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
