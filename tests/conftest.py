@@ -288,6 +288,18 @@ def local_aws_account() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_metrics_left_over() -> None:
+    """Each test starts with no hook runs or registrations counted. A handler writes its invocation's
+    metrics as it ends; a test that runs hooks without one (the users API's page access, say) would
+    leave its runs to the next test's metrics lines, more than a page's hundred durations among
+    them, as no Lambda invocation does."""
+    from dahooks.metrics import MetricsDestination, hook_metrics, intake_metrics, worker_metrics
+
+    for metrics in (hook_metrics, intake_metrics, worker_metrics):
+        metrics.lines(destination=MetricsDestination("left-over", "left-over"))  # made and forgotten
+
+
 @pytest.fixture(scope="session")
 def shared_dynamodb(request: pytest.FixtureRequest) -> Iterator[str]:
     """The endpoint of the run's DynamoDB Local, which the functional tests and the e2e stacks share
