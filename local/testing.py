@@ -30,8 +30,9 @@ drive this project locally, and the one place they import it from.
 - What CloudFormation gets: `sam_rendered_template` (template.yaml through the SAM translator) and
   `role_statements` (the IAM statements of a function's role, its managed policies included).
 - The dashboard in a browser: `launch_chromium` (Debian's Chromium headless shell driven by
-  Playwright, with no browser download and no network beyond loopback), `serious_violations` (axe-core, from npm,
-  loaded into a page when it is checked), `sign_in` (through the local managed login, as a demo user).
+  Playwright, with no browser download and no network beyond loopback), `serious_violations`
+  (axe-core, from npm, loaded into a page when it is checked), `sign_in` (through the local managed
+  login, as a demo user).
 
 pytest fixtures live in the tests' conftest.py files and call into this module. It imports boto3
 and the layer (dahooks) only when a function here needs them.

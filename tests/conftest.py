@@ -172,7 +172,7 @@ def _workers_will_run_tests_beyond_the_unit_tier(config: pytest.Config) -> bool:
     distributed = getattr(option, "dist", "no") != "no" and bool(getattr(option, "tx", None))
     if not distributed or option.collectonly or option.showfixtures or option.markers or option.help:
         return False
-    paths = [(config.invocation_params.dir / arg.split("::", 1)[0]).resolve() for arg in config.args]
+    paths = [(config.invocation_params.dir / _module(arg)).resolve() for arg in config.args]
     return not paths or not all(path.is_relative_to(UNIT_TIER) for path in paths)
 
 
@@ -245,16 +245,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     session.config.stash[_STACKS_TO_STOP] = _stacks_to_stop(session.items)
 
 
-def _stacks_to_stop(items: list[pytest.Item]) -> dict[str, list[str]]:
-    """The stacks to stop after each test: those it is the last, in `items`' order, to use."""
-    last_user: dict[str, str] = {}
+def _stacks_to_stop(items: list[pytest.Item]) -> dict[str, list[Any]]:
+    """The stacks (their fixtures' definitions) to stop after each test: those it is the last, in
+    `items`' order, to use."""
+    last_user: dict[Any, str] = {}
     for item in items:
-        for name, definition in _fixture_definitions(item):
+        for _, definition in _fixture_definitions(item):
             if _is_stack(definition):
-                last_user[name] = item.nodeid
-    stops: dict[str, list[str]] = {}
-    for name, nodeid in last_user.items():
-        stops.setdefault(nodeid, []).append(name)
+                last_user[definition] = item.nodeid
+    stops: dict[str, list[Any]] = {}
+    for definition, nodeid in last_user.items():
+        stops.setdefault(nodeid, []).append(definition)
     return stops
 
 
@@ -269,13 +270,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         yield  # the test's own teardown first
     finally:
-        for name in item.config.stash.get(_STACKS_TO_STOP, {}).get(item.nodeid, ()):
-            for fixture, definition in _fixture_definitions(item):
-                if fixture == name and _is_stack(definition):
-                    definition.finish(item._request)
+        for definition in item.config.stash.get(_STACKS_TO_STOP, {}).get(item.nodeid, ()):
+            definition.finish(item._request)
 
 
-_STACKS_TO_STOP = pytest.StashKey[dict[str, list[str]]]()
+_STACKS_TO_STOP = pytest.StashKey[dict[str, list[Any]]]()
 _UNITS_DIR = pytest.StashKey[Path]()
 _SHARED_DYNAMODB = pytest.StashKey[SharedDynamoDBLocal]()
 
